@@ -1,0 +1,57 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+export class RecoupApi implements ICredentialType {
+	name = 'recoupApi';
+
+	displayName = 'Recoup API';
+
+	icon: Icon = { light: 'file:../icons/recoup.svg', dark: 'file:../icons/recoup.dark.svg' };
+
+	documentationUrl = 'https://docs.recoupable.dev/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			placeholder: 'recoup_sk_...',
+			description: 'An API key from your Recoup account settings',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			required: true,
+			default: 'https://api.recoupable.dev',
+			description:
+				"Recoup's API address. Change it only if Recoup gave you another one (such as https://api.recoupable.com).",
+		},
+	];
+
+	// Recoup refuses a request that carries both x-api-key and Authorization: send only the key.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'x-api-key': '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/api/accounts/id',
+			method: 'GET',
+		},
+	};
+}

@@ -1,0 +1,140 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { stableItemKey, uuidFromKey } from '../../shared/idempotency';
+import { runOptions, type RunSettings } from '../../shared/items';
+import { sendProviderRequest } from '../../shared/request';
+import { optionalUuid, readText } from '../../shared/validate';
+import { getRecoupConnection, recoupApi } from '../transport';
+
+const UUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const showFor = { show: { resource: ['chat'], operation: ['create'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Artist',
+		name: 'artist',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		description: 'The artist the chat is about. Leave empty for a chat without an artist.',
+		displayOptions: showFor,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchArtists', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: UUID_REGEX, errorMessage: 'The artist ID must be a UUID' },
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Topic',
+		name: 'topic',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Pulse Feb 2',
+		description:
+			'Name of the chat room. When empty, Recoup names it from the first message, if any.',
+		displayOptions: showFor,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: showFor,
+		options: [
+			{
+				displayName: 'Account ID',
+				name: 'accountId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
+				description:
+					"Create the chat for another account your API key can reach through your organization. Empty: the key's own account.",
+			},
+			{
+				displayName: 'Chat ID',
+				name: 'chatId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
+				description:
+					'Your own UUID for the chat. Empty: the node makes one that stays the same for this execution, node and item, so a retry can never create a second chat.',
+			},
+			{
+				displayName: 'First Message',
+				name: 'firstMessage',
+				type: 'string',
+				typeOptions: { rows: 2 },
+				default: '',
+				description: 'Used by Recoup to title the chat when Topic is empty',
+			},
+			...runOptions,
+		],
+	},
+];
+
+/** One chat shape, whichever of its two documented answers Recoup sends. */
+function toChat(body: unknown): IDataObject {
+	const outer = (body && typeof body === 'object' ? body : {}) as IDataObject;
+	const chat = (outer.chat && typeof outer.chat === 'object' ? outer.chat : outer) as IDataObject;
+	const pick = (...keys: string[]) => keys.map((key) => chat[key]).find((v) => v !== undefined);
+	const result: IDataObject = {
+		id: pick('id') ?? null,
+		title: pick('title', 'topic') ?? null,
+		accountId: pick('accountId', 'account_id') ?? null,
+		artistId: pick('artistId', 'artist_id') ?? null,
+		updatedAt: pick('updatedAt', 'updated_at') ?? null,
+	};
+	const sessionId = pick('sessionId', 'session_id');
+	if (sessionId !== undefined) result.sessionId = sessionId;
+	return result;
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	settings: RunSettings,
+): Promise<IDataObject> {
+	const node = this.getNode();
+	const at = (field: string) => ({ node, itemIndex, field });
+	const artistId = optionalUuid(
+		this.getNodeParameter('artist', itemIndex, '', { extractValue: true }),
+		at('Artist'),
+	);
+	const topic = readText(this.getNodeParameter('topic', itemIndex, ''), at('Topic'));
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const accountId = optionalUuid(options.accountId, at('Account ID'));
+	const firstMessage = readText(options.firstMessage, at('First Message'));
+	const chatId =
+		optionalUuid(options.chatId, at('Chat ID')) ??
+		uuidFromKey(stableItemKey(this, itemIndex, 'recoup-chat'));
+
+	const { baseUrl, secrets } = await getRecoupConnection(this);
+	const body: IDataObject = { chatId };
+	if (artistId) body.artistId = artistId;
+	if (accountId) body.accountId = accountId;
+	if (topic) body.topic = topic;
+	if (firstMessage) body.firstMessage = firstMessage;
+
+	const answer = await sendProviderRequest(
+		this,
+		recoupApi,
+		{ method: 'POST', url: `${baseUrl}/api/chats`, body, idempotent: true },
+		{ itemIndex, secrets, maxWaitMs: settings.maxWaitMs },
+	);
+	return toChat(answer.body);
+}

@@ -1,0 +1,129 @@
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { failureFields } from './errors';
+
+export const DEFAULT_PARALLEL_REQUESTS = 25;
+export const DEFAULT_MAX_WAIT_SECONDS = 60;
+
+/** Options every node offers, in its Options collection. */
+export const runOptions: INodeProperties[] = [
+	{
+		displayName: 'Max Parallel Requests',
+		name: 'parallelRequests',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 200 },
+		default: DEFAULT_PARALLEL_REQUESTS,
+		description:
+			'How many items are sent at the same time. Requests still slow down together when the provider reports its rate limit.',
+	},
+	{
+		displayName: 'Max Wait for Rate Limits (Seconds)',
+		name: 'maxWaitSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 3600 },
+		default: DEFAULT_MAX_WAIT_SECONDS,
+		description:
+			'How long one item may wait when the provider asks to slow down. Past this the item fails with the time to try again.',
+	},
+];
+
+export interface RunSettings {
+	parallelRequests: number;
+	maxWaitMs: number;
+}
+
+/** Reads the run options from the node's `options` collection (first item: they are per node). */
+export function readRunSettings(ctx: IExecuteFunctions): RunSettings {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	const parallel = Number(options.parallelRequests ?? DEFAULT_PARALLEL_REQUESTS);
+	const waitSeconds = Number(options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS);
+	return {
+		parallelRequests: Number.isFinite(parallel) && parallel >= 1 ? Math.floor(parallel) : 1,
+		maxWaitMs: Number.isFinite(waitSeconds) && waitSeconds >= 0 ? waitSeconds * 1000 : 0,
+	};
+}
+
+export type ItemHandler = (itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+
+/**
+ * Runs the handler for every input item, several at a time, and returns the outputs in input
+ * order with pairedItem set. With Continue On Fail a failed item becomes an error item and the
+ * others go on; without it the first failure (in input order) stops the node.
+ */
+export async function runForEachItem(
+	ctx: IExecuteFunctions,
+	handler: ItemHandler,
+	parallelRequests: number,
+): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
+	const continueOnFail = ctx.continueOnFail();
+	let firstFailure: { index: number; error: unknown } | undefined;
+	let next = 0;
+
+	const worker = async () => {
+		for (;;) {
+			const itemIndex = next++;
+			if (itemIndex >= items.length) return;
+			if (firstFailure && firstFailure.index < itemIndex) return;
+			try {
+				const output = await handler(itemIndex);
+				const list = Array.isArray(output) ? output : [output];
+				results[itemIndex] = list.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+			} catch (error) {
+				if (continueOnFail) {
+					results[itemIndex] = [
+						{ json: failureFields(error) as IDataObject, pairedItem: { item: itemIndex } },
+					];
+				} else if (!firstFailure || itemIndex < firstFailure.index) {
+					firstFailure = { index: itemIndex, error };
+				}
+			}
+		}
+	};
+
+	const workers = Math.max(1, Math.min(parallelRequests, items.length));
+	await Promise.all(Array.from({ length: workers }, worker));
+
+	if (firstFailure) throw firstFailure.error;
+	const output: INodeExecutionData[] = [];
+	for (const result of results) if (result) output.push(...result);
+	return [output];
+}
+
+export type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	settings: RunSettings,
+) => Promise<IDataObject | IDataObject[]>;
+
+/** resource -> operation -> what one item of that operation does. */
+export type OperationTable = Record<string, Record<string, OperationExecute>>;
+
+/** A node's whole execute: pick the operation, then run it for every item. */
+export async function executeOperation(
+	ctx: IExecuteFunctions,
+	operations: OperationTable,
+): Promise<INodeExecutionData[][]> {
+	const resource = ctx.getNodeParameter('resource', 0) as string;
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	const execute = operations[resource]?.[operation];
+	if (!execute) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
+	}
+	const settings = readRunSettings(ctx);
+	return await runForEachItem(
+		ctx,
+		async (itemIndex) => await execute.call(ctx, itemIndex, settings),
+		settings.parallelRequests,
+	);
+}

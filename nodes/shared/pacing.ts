@@ -1,0 +1,124 @@
+import { sleep } from 'n8n-workflow';
+
+export interface PublishedRateLimit {
+	requests: number;
+	perMs: number;
+}
+
+export interface RateLimitReading {
+	limit?: number;
+	remaining?: number;
+	/** When the provider's window resets, in epoch milliseconds. */
+	resetAt?: number;
+}
+
+/** Thrown when waiting for the rate limit would take longer than the user allows. */
+export class RateLimitWaitTooLongError extends Error {
+	constructor(readonly retryAt: number) {
+		super('Waiting for the rate limit would exceed the maximum wait');
+	}
+}
+
+/**
+ * One pacer per provider and credential, shared by every request in flight (and by every
+ * execution in this n8n process), so that parallel items slow down together instead of
+ * each running into a 429.
+ */
+export class RequestPacer {
+	private capacity: number;
+	private refillPerMs: number;
+	private tokens: number;
+	private lastRefill = Date.now();
+	private blockedUntil = 0;
+	private queue: Promise<void> = Promise.resolve();
+
+	constructor(published?: PublishedRateLimit) {
+		this.capacity = published?.requests ?? Number.POSITIVE_INFINITY;
+		this.refillPerMs = published ? published.requests / published.perMs : 0;
+		this.tokens = this.capacity;
+	}
+
+	/** Waits for a turn (first come, first served); fails rather than wait past the deadline. */
+	async acquire(deadline: number): Promise<void> {
+		const turn = this.queue.then(async () => await this.takeToken(deadline));
+		this.queue = turn.catch(() => undefined);
+		await turn;
+	}
+
+	/** The provider's own headers win over our estimate. */
+	observe(reading: RateLimitReading): void {
+		this.refill();
+		if (reading.limit !== undefined && reading.limit > 0 && reading.limit !== this.capacity) {
+			const perMs = this.refillPerMs > 0 ? this.capacity / this.refillPerMs : undefined;
+			this.capacity = reading.limit;
+			if (perMs) this.refillPerMs = reading.limit / perMs;
+		}
+		if (reading.remaining !== undefined) {
+			this.tokens = Math.min(this.tokens, Math.max(0, reading.remaining));
+			if (reading.remaining <= 0 && reading.resetAt !== undefined) {
+				this.blockUntil(reading.resetAt);
+			}
+		}
+	}
+
+	/** After a 429: nobody sends before the provider said to. */
+	blockUntil(time: number): void {
+		if (time > this.blockedUntil) this.blockedUntil = time;
+		this.tokens = 0;
+	}
+
+	private refill(): void {
+		const now = Date.now();
+		if (this.refillPerMs > 0 && now > this.blockedUntil) {
+			const from = Math.max(this.lastRefill, this.blockedUntil);
+			this.tokens = Math.min(this.capacity, this.tokens + (now - from) * this.refillPerMs);
+		}
+		this.lastRefill = now;
+	}
+
+	private async takeToken(deadline: number): Promise<void> {
+		for (;;) {
+			this.refill();
+			const now = Date.now();
+			if (now < this.blockedUntil) {
+				if (this.blockedUntil > deadline) throw new RateLimitWaitTooLongError(this.blockedUntil);
+				await sleep(this.blockedUntil - now);
+				continue;
+			}
+			if (this.tokens >= 1 || this.capacity === Number.POSITIVE_INFINITY) {
+				this.tokens -= 1;
+				return;
+			}
+			if (this.refillPerMs <= 0) {
+				// No refill rate known: the next header or the window reset decides.
+				this.tokens = 1;
+				continue;
+			}
+			const waitMs = Math.ceil((1 - this.tokens) / this.refillPerMs);
+			if (now + waitMs > deadline) throw new RateLimitWaitTooLongError(now + waitMs);
+			await sleep(waitMs);
+		}
+	}
+}
+
+const pacers = new Map<string, RequestPacer>();
+
+export function pacerFor(key: string, published?: PublishedRateLimit): RequestPacer {
+	let pacer = pacers.get(key);
+	if (!pacer) {
+		pacer = new RequestPacer(published);
+		pacers.set(key, pacer);
+	}
+	return pacer;
+}
+
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+	const text = Array.isArray(value) ? value[0] : value;
+	if (typeof text !== 'string' && typeof text !== 'number') return undefined;
+	const trimmed = String(text).trim();
+	if (trimmed === '') return undefined;
+	if (/^\d+(\.\d+)?$/.test(trimmed)) return now + Number(trimmed) * 1000;
+	const date = Date.parse(trimmed);
+	return Number.isNaN(date) ? undefined : Math.max(now, date);
+}
