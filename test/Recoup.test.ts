@@ -1,4 +1,4 @@
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { RecoupApi } from '../credentials/RecoupApi.credentials';
 import { Recoup } from '../nodes/Recoup/Recoup.node';
@@ -335,7 +335,7 @@ describe('Recoup › Create Chat: Continue On Fail', () => {
 });
 
 describe('Recoup › Artist list search', () => {
-	const search = (filter?: string, options: Record<string, unknown> = {}) =>
+	const search = (filter?: string, options: INodeParameters = {}) =>
 		runListSearch({
 			nodeType: new Recoup(),
 			method: 'searchArtists',
