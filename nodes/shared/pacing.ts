@@ -30,12 +30,17 @@ export class RequestPacer {
 	private tokens: number;
 	private lastRefill = Date.now();
 	private blockedUntil = 0;
+	private inFlight = 0;
+	/** False until the provider's headers have been read: until then one request goes alone. */
+	private calibrated: boolean;
 	private queue: Promise<void> = Promise.resolve();
+	private releaseWaiters: Array<() => void> = [];
 
-	constructor(published?: PublishedRateLimit) {
+	constructor(published: PublishedRateLimit | undefined, reportsLimits: boolean) {
 		this.capacity = published?.requests ?? Number.POSITIVE_INFINITY;
 		this.refillPerMs = published ? published.requests / published.perMs : 0;
 		this.tokens = this.capacity;
+		this.calibrated = !reportsLimits;
 	}
 
 	/** Waits for a turn (first come, first served); fails rather than wait past the deadline. */
@@ -45,26 +50,36 @@ export class RequestPacer {
 		await turn;
 	}
 
-	/** The provider's own headers win over our estimate. */
-	observe(reading: RateLimitReading): void {
-		this.refill();
-		if (reading.limit !== undefined && reading.limit > 0 && reading.limit !== this.capacity) {
-			const perMs = this.refillPerMs > 0 ? this.capacity / this.refillPerMs : undefined;
-			this.capacity = reading.limit;
-			if (perMs) this.refillPerMs = reading.limit / perMs;
-		}
-		if (reading.remaining !== undefined) {
-			this.tokens = Math.min(this.tokens, Math.max(0, reading.remaining));
-			if (reading.remaining <= 0 && reading.resetAt !== undefined) {
-				this.blockUntil(reading.resetAt);
-			}
-		}
+	/** Every acquired turn ends here, with what the provider's headers said, if anything. */
+	release(reading?: RateLimitReading): void {
+		this.inFlight = Math.max(0, this.inFlight - 1);
+		if (reading) this.observe(reading);
+		else this.calibrated = true;
+		const waiters = this.releaseWaiters;
+		this.releaseWaiters = [];
+		for (const wake of waiters) wake();
 	}
 
-	/** After a 429: nobody sends before the provider said to. */
+	/** After a 429: nobody sends before the provider said to, and then one request probes. */
 	blockUntil(time: number): void {
 		if (time > this.blockedUntil) this.blockedUntil = time;
 		this.tokens = 0;
+		this.calibrated = false;
+	}
+
+	private observe(reading: RateLimitReading): void {
+		this.refill();
+		this.calibrated = true;
+		if (reading.limit !== undefined && reading.limit > 0 && reading.limit !== this.capacity) {
+			const windowMs = this.refillPerMs > 0 ? this.capacity / this.refillPerMs : undefined;
+			this.capacity = reading.limit;
+			if (windowMs) this.refillPerMs = reading.limit / windowMs;
+		}
+		if (reading.remaining !== undefined) {
+			// Requests still in flight will spend from what the provider reported as left.
+			this.tokens = Math.min(this.tokens, Math.max(0, reading.remaining - this.inFlight));
+			if (reading.remaining <= 0 && reading.resetAt !== undefined) this.blockUntil(reading.resetAt);
+		}
 	}
 
 	private refill(): void {
@@ -76,6 +91,10 @@ export class RequestPacer {
 		this.lastRefill = now;
 	}
 
+	private async nextRelease(): Promise<void> {
+		await new Promise<void>((resolve) => this.releaseWaiters.push(resolve));
+	}
+
 	private async takeToken(deadline: number): Promise<void> {
 		for (;;) {
 			this.refill();
@@ -85,28 +104,39 @@ export class RequestPacer {
 				await sleep(this.blockedUntil - now);
 				continue;
 			}
-			if (this.tokens >= 1 || this.capacity === Number.POSITIVE_INFINITY) {
-				this.tokens -= 1;
-				return;
-			}
-			if (this.refillPerMs <= 0) {
-				// No refill rate known: the next header or the window reset decides.
-				this.tokens = 1;
+			if (!this.calibrated && this.inFlight > 0) {
+				await this.nextRelease();
 				continue;
 			}
-			const waitMs = Math.ceil((1 - this.tokens) / this.refillPerMs);
-			if (now + waitMs > deadline) throw new RateLimitWaitTooLongError(now + waitMs);
-			await sleep(waitMs);
+			if (this.tokens >= 1) {
+				this.tokens -= 1;
+				this.inFlight += 1;
+				return;
+			}
+			if (this.refillPerMs > 0) {
+				const waitMs = Math.ceil((1 - this.tokens) / this.refillPerMs);
+				if (now + waitMs > deadline) throw new RateLimitWaitTooLongError(now + waitMs);
+				await sleep(waitMs);
+			} else if (this.inFlight > 0) {
+				// No refill rate known: the next answer's headers tell what is left.
+				await this.nextRelease();
+			} else {
+				this.tokens = 1;
+			}
 		}
 	}
 }
 
 const pacers = new Map<string, RequestPacer>();
 
-export function pacerFor(key: string, published?: PublishedRateLimit): RequestPacer {
+export function pacerFor(
+	key: string,
+	published: PublishedRateLimit | undefined,
+	reportsLimits: boolean,
+): RequestPacer {
 	let pacer = pacers.get(key);
 	if (!pacer) {
-		pacer = new RequestPacer(published);
+		pacer = new RequestPacer(published, reportsLimits);
 		pacers.set(key, pacer);
 	}
 	return pacer;

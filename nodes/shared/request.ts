@@ -150,7 +150,7 @@ export async function sendProviderRequest(
 	const key = credentialKey(ctx, api);
 	const pacer =
 		api.publishedRateLimit || api.readRateLimit
-			? pacerFor(`${api.name}:${key}`, api.publishedRateLimit)
+			? pacerFor(`${api.name}:${key}`, api.publishedRateLimit, api.readRateLimit !== undefined)
 			: undefined;
 	const refreshState = api.oauth2 ? refreshStateFor(key) : undefined;
 	const deadline = Date.now() + settings.maxWaitMs;
@@ -203,6 +203,7 @@ export async function sendProviderRequest(
 				options,
 			)) as HttpAnswer;
 		} catch (error) {
+			pacer?.release();
 			const failure = transportFailure(api, error);
 			const code = typeof failure.code === 'string' ? failure.code : undefined;
 			if ((request.idempotent || safeToResend(code)) && transientRetries < maxRetries) {
@@ -212,8 +213,7 @@ export async function sendProviderRequest(
 			throw fail(failure);
 		}
 
-		const reading = api.readRateLimit?.(answer.headers);
-		if (pacer && reading) pacer.observe(reading);
+		pacer?.release(api.readRateLimit?.(answer.headers));
 
 		if (answer.statusCode >= 200 && answer.statusCode < 300) return answer;
 
