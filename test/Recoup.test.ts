@@ -122,9 +122,11 @@ describe('Recoup › Create Chat: one output shape for both documented answers',
 });
 
 describe('Recoup › Create Chat: a chat is never created twice', () => {
-	it('keeps the generated chat ID the same for a re-run of the node in one execution', async () => {
-		await run({ topic: 'x' }, { executionId: 'exec-42', items: [{ json: {} }, { json: {} }] });
-		await run({ topic: 'x' }, { executionId: 'exec-42', items: [{ json: {} }, { json: {} }] });
+	it('keeps the generated chat ID the same for the same execution, node and item', async () => {
+		// Different input content, so the node's memory of the first run does not answer.
+		const twoItems = (run: number) => [{ json: { run } }, { json: { run } }];
+		await run({ topic: 'x' }, { executionId: 'exec-42', items: twoItems(1) });
+		await run({ topic: 'x' }, { executionId: 'exec-42', items: twoItems(2) });
 		await run({ topic: 'x' }, { executionId: 'exec-43', items: [{ json: {} }] });
 		const ids = fake.requests.map((r) => (r.body as { chatId: string }).chatId);
 		expect(ids[0]).toBe(ids[2]);
@@ -132,6 +134,13 @@ describe('Recoup › Create Chat: a chat is never created twice', () => {
 		expect(ids[0]).not.toBe(ids[1]);
 		expect(ids[4]).not.toBe(ids[0]);
 		expect(fake.chats.size).toBe(3);
+	});
+
+	it('answers a re-run of the node in one execution from the first run, sending nothing', async () => {
+		const first = await run({ topic: 'x' }, { executionId: 'exec-44' });
+		const second = await run({ topic: 'x' }, { executionId: 'exec-44' });
+		expect(fake.requests).toHaveLength(1);
+		expect(second.items[0].json).toEqual(first.items[0].json);
 	});
 
 	it('retries a 500 with the same chat ID: one chat exists afterwards', async () => {
@@ -157,17 +166,7 @@ describe('Recoup › Create Chat: a chat is never created twice', () => {
 	});
 
 	it("n8n's Retry On Fail re-runs the node without duplicating the items that succeeded", async () => {
-		const failure = { status: 500, body: { status: 'error', message: 'Failed to create chat' } };
-		fake.script(
-			'POST',
-			'/api/chats',
-			{ status: 200, body: {} },
-			failure,
-			failure,
-			failure,
-			failure,
-		);
-		fake.script('POST', '/api/chats', failure);
+		fake.failCreates('two', 4);
 		const result = await run(
 			{ topic: '={{ $json.topic }}', options: { parallelRequests: 1 } },
 			{
@@ -183,6 +182,9 @@ describe('Recoup › Create Chat: a chat is never created twice', () => {
 		expect(result.items).toHaveLength(3);
 		expect(fake.chats.size).toBe(3);
 		expect([...fake.chats.values()].map((c) => c.topic).sort()).toEqual(['one', 'three', 'two']);
+		// Run 1: one, then two four times (500s). Run 2: one answered from run 1; two; three.
+		const topics = fake.requests.map((r) => (r.body as { topic: string }).topic);
+		expect(topics).toEqual(['one', 'two', 'two', 'two', 'two', 'two', 'three']);
 	});
 });
 

@@ -6,6 +6,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { completedItemKey, recallCompletedItem, rememberCompletedItem } from './completed-items';
 import { failureFields } from './errors';
 
 export const DEFAULT_PARALLEL_REQUESTS = 25;
@@ -123,7 +124,14 @@ export async function executeOperation(
 	const settings = readRunSettings(ctx);
 	return await runForEachItem(
 		ctx,
-		async (itemIndex) => await execute.call(ctx, itemIndex, settings),
+		async (itemIndex) => {
+			const key = completedItemKey(ctx, itemIndex, `${resource}.${operation}`);
+			const earlier = key ? recallCompletedItem(key) : undefined;
+			if (earlier) return earlier;
+			const output = await execute.call(ctx, itemIndex, settings);
+			if (key) rememberCompletedItem(key, output);
+			return output;
+		},
 		settings.parallelRequests,
 	);
 }

@@ -2,6 +2,7 @@ import {
 	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type NodeApiError,
@@ -34,6 +35,8 @@ export interface ProviderApi {
 	/** The rate limit the provider documents, used until its own headers say more. */
 	publishedRateLimit?: PublishedRateLimit;
 	readRateLimit?(headers: Record<string, unknown>): RateLimitReading | undefined;
+	/** When to retry, from the answer's body, for providers that put it there (epoch ms). */
+	readRetryAfter?(answer: HttpAnswer): number | undefined;
 	/** When the wait for a 429 is not given by the provider. */
 	retryAfterFallbackMs?: number;
 	oauth2?: boolean;
@@ -64,7 +67,10 @@ export interface RequestSettings {
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_RETRIES = 3;
 
-function credentialKey(ctx: IExecuteFunctions, api: ProviderApi): string {
+/** Node executions and the editor's list searches share one pacer and one refresh lock. */
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+function credentialKey(ctx: RequestContext, api: ProviderApi): string {
 	const details = ctx.getNode().credentials?.[api.credentialType];
 	return `${api.credentialType}:${details?.id ?? details?.name ?? 'default'}`;
 }
@@ -90,7 +96,7 @@ function refreshStateFor(key: string): RefreshState {
  * exactly once even when many requests expire together.
  */
 async function refreshOnce(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	api: ProviderApi,
 	state: RefreshState,
 	seenGeneration: number,
@@ -141,7 +147,7 @@ function backoffMs(attempt: number): number {
  * or throws the provider's error.
  */
 export async function sendProviderRequest(
-	ctx: IExecuteFunctions,
+	ctx: RequestContext,
 	api: ProviderApi,
 	request: ProviderRequest,
 	settings: RequestSettings,
@@ -235,6 +241,7 @@ export async function sendProviderRequest(
 		if (answer.statusCode === 429) {
 			const retryAt =
 				parseRetryAfter(answer.headers['retry-after']) ??
+				api.readRetryAfter?.(answer) ??
 				Date.now() + (api.retryAfterFallbackMs ?? backoffMs(attempt));
 			pacer?.blockUntil(retryAt);
 			if (retryAt > deadline) throw rateLimitFailure(retryAt, answer);

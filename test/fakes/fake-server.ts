@@ -7,6 +7,8 @@ export interface LoggedRequest {
 	query: Record<string, string>;
 	headers: Record<string, string | string[] | undefined>;
 	rawBody: string;
+	/** The exact bytes received, for binary uploads. */
+	rawBytes: Buffer;
 	/** The body parsed as JSON, when it is JSON. */
 	body: unknown;
 	time: number;
@@ -108,7 +110,8 @@ export class FakeServer {
 	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
-		const rawBody = Buffer.concat(chunks).toString('utf8');
+		const rawBytes = Buffer.concat(chunks);
+		const rawBody = rawBytes.toString('utf8');
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 		let body: unknown;
 		try {
@@ -122,6 +125,7 @@ export class FakeServer {
 			query: Object.fromEntries(url.searchParams.entries()),
 			headers: req.headers,
 			rawBody,
+			rawBytes,
 			body,
 			time: Date.now(),
 		};

@@ -22,6 +22,8 @@ export class RecoupFake extends FakeServer {
 	readonly reachableAccounts = new Set(['22222222-2222-4222-8222-222222222222']);
 	readonly chats = new Map<string, RecoupChatRow>();
 	responseShape: 'documented' | 'live' = 'documented';
+	/** Creates with these topics answer Recoup's documented 500 this many more times. */
+	private readonly failingTopics = new Map<string, number>();
 	readonly artists = [
 		{ id: 'a1a1a1a1-0000-4000-8000-000000000001', name: 'Nova Lane', account_id: this.accountId },
 		{
@@ -67,9 +69,14 @@ export class RecoupFake extends FakeServer {
 		);
 	}
 
+	failCreates(topic: string, times: number): void {
+		this.failingTopics.set(topic, times);
+	}
+
 	override reset(): void {
 		super.reset();
 		this.chats.clear();
+		this.failingTopics.clear();
 		this.responseShape = 'documented';
 	}
 
@@ -125,6 +132,11 @@ export class RecoupFake extends FakeServer {
 					body: { status: 'error', missing_fields: [field], error: `${field} must be a string` },
 				};
 			}
+		}
+		const failuresLeft = this.failingTopics.get(String(body.topic)) ?? 0;
+		if (failuresLeft > 0) {
+			this.failingTopics.set(String(body.topic), failuresLeft - 1);
+			return { status: 500, body: { status: 'error', message: 'Failed to create chat' } };
 		}
 		const accountId = (body.accountId as string | undefined) ?? ownAccount;
 		if (accountId !== ownAccount && !this.reachableAccounts.has(accountId)) {

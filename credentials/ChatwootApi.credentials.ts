@@ -1,0 +1,74 @@
+import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+
+/**
+ * Chatwoot's public client API has no token: the inbox identifier in the URL path is the
+ * secret, so nothing is added to requests here.
+ */
+export class ChatwootApi implements ICredentialType {
+	name = 'chatwootApi';
+
+	displayName = 'Chatwoot API';
+
+	icon: Icon = { light: 'file:../icons/chatwoot.svg', dark: 'file:../icons/chatwoot.dark.svg' };
+
+	documentationUrl = 'https://developers.chatwoot.com/api-reference/introduction';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			required: true,
+			default: 'https://app.chatwoot.com',
+			placeholder: 'e.g. https://chat.example.com or https://example.com/chatwoot',
+			description:
+				'Address of your Chatwoot: https://app.chatwoot.com for Chatwoot Cloud, or your own installation (http or https, with its sub-path if it has one)',
+		},
+		{
+			displayName: 'Inbox Identifier',
+			// Named as the secret it is: the inbox identifier is this API's only credential.
+			name: 'inboxSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description:
+				'The identifier of an API-channel inbox: Settings → Inboxes → your API inbox → Configuration. Anyone with it can write to the inbox.',
+		},
+		{
+			displayName: 'Default Contact Identifier',
+			name: 'contactIdentifier',
+			type: 'string',
+			default: '',
+			description:
+				"Optional. The source_id of a contact in this inbox, used when the node's Contact is set to Default From Credential.",
+		},
+		{
+			displayName: 'HMAC Token',
+			name: 'hmacToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"Optional. For inboxes with identity validation: Settings → Inboxes → your API inbox → Configuration → Identity Validation. When set, contacts the node creates carry the identifier's HMAC.",
+		},
+	];
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
+			url: '=/public/api/v1/inboxes/{{encodeURIComponent($credentials.inboxSecret.trim())}}',
+			method: 'GET',
+		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'No API-channel inbox with this Inbox Identifier at this Base URL. Copy the identifier from Settings → Inboxes → your API inbox → Configuration; website, email or WhatsApp inboxes do not serve this API.',
+				},
+			},
+		],
+	};
+}

@@ -1,0 +1,66 @@
+import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+
+// Without these three, Fanvue's authorization server (Ory Hydra) issues no refresh token.
+const REFRESH_SCOPES = 'openid offline_access offline';
+const CHAT_SCOPES = 'read:self read:chat write:chat read:fan read:creator';
+
+export class FanvueOAuth2Api implements ICredentialType {
+	name = 'fanvueOAuth2Api';
+
+	extends = ['oAuth2Api'];
+
+	displayName = 'Fanvue OAuth2 API';
+
+	icon: Icon = { light: 'file:../icons/fanvue.svg', dark: 'file:../icons/fanvue.dark.svg' };
+
+	documentationUrl = 'https://api.fanvue.com/docs';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Grant Type',
+			name: 'grantType',
+			type: 'hidden',
+			default: 'pkce',
+		},
+		{
+			displayName: 'Authorization URL',
+			name: 'authUrl',
+			type: 'hidden',
+			default: 'https://auth.fanvue.com/oauth2/auth',
+		},
+		{
+			displayName: 'Access Token URL',
+			name: 'accessTokenUrl',
+			type: 'hidden',
+			default: 'https://auth.fanvue.com/oauth2/token',
+		},
+		{
+			displayName: 'Scope',
+			name: 'scope',
+			type: 'string',
+			default: `${REFRESH_SCOPES} ${CHAT_SCOPES}`,
+			description:
+				'Space-separated. Must be exactly the scopes ticked for your app in Fanvue, or Fanvue refuses to connect. Keep "openid offline_access offline": without them the connection cannot renew itself. Create Chat needs write:chat (and read:creator to create as an agency creator); the fan list needs read:chat.',
+		},
+		{
+			displayName: 'Auth URI Query Parameters',
+			name: 'authQueryParameters',
+			type: 'hidden',
+			default: '',
+		},
+		{
+			// Fanvue authenticates the app at the token endpoint with HTTP Basic.
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'hidden',
+			default: 'header',
+		},
+		{
+			displayName: 'API Base URL',
+			name: 'apiBaseUrl',
+			type: 'string',
+			default: 'https://api.fanvue.com',
+			description: "Fanvue's API address. Leave as it is unless Fanvue gave you another one.",
+		},
+	];
+}

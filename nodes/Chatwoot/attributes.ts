@@ -1,0 +1,32 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { invalidInput, parseJsonObject, readText, type FieldContext } from '../shared/validate';
+
+/**
+ * Custom attributes from key/value pairs and, for power users, a JSON object; a key in the
+ * JSON wins over the same key in the pairs. Undefined when there are none.
+ */
+export function readAttributes(
+	pairs: unknown,
+	json: unknown,
+	at: FieldContext,
+): IDataObject | undefined {
+	const attributes: IDataObject = {};
+	const entries = ((pairs ?? {}) as { attribute?: Array<{ key?: unknown; value?: unknown }> })
+		.attribute;
+	for (const entry of entries ?? []) {
+		const key = readText(entry.key, { ...at, field: `${at.field} key` });
+		if (key === '') {
+			throw invalidInput(
+				at.node,
+				at.itemIndex,
+				at.field,
+				'has an attribute without a key',
+				'Give every attribute a key, or remove the empty row.',
+			);
+		}
+		attributes[key] = entry.value as IDataObject[string];
+	}
+	Object.assign(attributes, parseJsonObject(json, { ...at, field: `${at.field} (JSON)` }));
+	return Object.keys(attributes).length ? attributes : undefined;
+}

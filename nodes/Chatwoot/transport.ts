@@ -1,0 +1,136 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+
+import type { ProviderFailure } from '../shared/errors';
+import type { HttpAnswer, ProviderApi } from '../shared/request';
+
+export const CHATWOOT_CREDENTIAL = 'chatwootApi';
+
+/** Which call failed decides what a 404 or a 500 most likely means. */
+export type ChatwootStep = 'contact' | 'conversation' | 'message';
+
+const INBOX_HINT =
+	'Check the Inbox Identifier in the Chatwoot credential: copy it from Settings → Inboxes → your API inbox → Configuration. Only inboxes of the API channel type serve this API; website, email or WhatsApp inboxes answer 404.';
+
+const CONTACT_HINT =
+	"The contact identifier is not the source_id of a contact in this inbox. Use the source_id that contact creation returned in this same inbox, not the contact's numeric ID, email or your own identifier.";
+
+function notFoundHint(step: ChatwootStep): string {
+	if (step === 'contact') return `Chatwoot found no API inbox with this identifier. ${INBOX_HINT}`;
+	if (step === 'message') {
+		return 'Chatwoot no longer found the conversation or its contact when posting the message.';
+	}
+	return `Chatwoot found no such inbox or contact. The two usual causes: (1) ${INBOX_HINT} (2) ${CONTACT_HINT}`;
+}
+
+function hmacHint(hmacTokenSet: boolean): string {
+	return hmacTokenSet
+		? "Chatwoot rejected the contact's identifier_hash: the HMAC token in the Chatwoot credential does not match this inbox's. Copy it again from Settings → Inboxes → your API inbox → Configuration → Identity Validation. (Chatwoot reports a failed HMAC check as a server error.)"
+		: "This inbox may enforce identity validation (HMAC): add the inbox's HMAC token to the Chatwoot credential (Settings → Inboxes → your API inbox → Configuration → Identity Validation) and give the contact an External Identifier. Otherwise Chatwoot failed; the contact step is safe to run again.";
+}
+
+function serverErrorHint(step: ChatwootStep, hmacTokenSet: boolean): string {
+	if (step === 'contact') return hmacHint(hmacTokenSet);
+	if (step === 'conversation') {
+		return "Chatwoot failed while creating the conversation. It may or may not exist: look at the contact's conversations in Chatwoot before running the node again.";
+	}
+	return 'Chatwoot failed while posting the message.';
+}
+
+function textOf(value: unknown): string | undefined {
+	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** Chatwoot's error bodies: Rails' {status, error}, {error} or {message} from some controllers,
+ * plain text (rack-attack's "Retry later") and HTML pages from proxies. */
+function messageOf(answer: HttpAnswer): string {
+	const body = answer.body;
+	if (body && typeof body === 'object' && !Array.isArray(body)) {
+		const fields = body as IDataObject;
+		const message = textOf(fields.message) ?? textOf(fields.error) ?? textOf(fields.description);
+		if (message) return message;
+		if (Array.isArray(fields.errors) && fields.errors.length) {
+			return fields.errors
+				.map((entry) =>
+					typeof entry === 'string' ? entry : String((entry as IDataObject)?.message ?? ''),
+				)
+				.filter(Boolean)
+				.join(', ');
+		}
+	}
+	const text = textOf(typeof body === 'string' ? body : undefined);
+	if (text && !text.startsWith('<')) return text.slice(0, 200);
+	return `HTTP ${answer.statusCode}`;
+}
+
+export function readChatwootFailure(
+	answer: HttpAnswer,
+	step: ChatwootStep,
+	hmacTokenSet: boolean,
+): ProviderFailure {
+	const status = answer.statusCode;
+	let hint: string | undefined;
+	if (status === 404) hint = notFoundHint(step);
+	else if (status === 401 || status === 403) {
+		hint = step === 'contact' ? hmacHint(hmacTokenSet) : 'Chatwoot refused the request.';
+	} else if (status === 422 || status === 400) {
+		hint =
+			step === 'contact'
+				? "Chatwoot refused the contact's values without saying which: check Email and Phone Number (E.164)."
+				: 'Chatwoot refused the values without saying which: check the custom attributes.';
+	} else if (status >= 500) hint = serverErrorHint(step, hmacTokenSet);
+	return { provider: 'Chatwoot', statusCode: status, message: messageOf(answer), hint };
+}
+
+/** How the shared request layer talks to Chatwoot for one step of the operation. */
+export function chatwootApi(step: ChatwootStep, hmacTokenSet: boolean): ProviderApi {
+	return {
+		name: 'Chatwoot',
+		credentialType: CHATWOOT_CREDENTIAL,
+		readFailure: (answer) => readChatwootFailure(answer, step, hmacTokenSet),
+		// rack-attack's default throttle in Chatwoot: 3000 requests a minute per IP.
+		publishedRateLimit: { requests: 3000, perMs: 60_000 },
+		// rack-attack answers 429 without Retry-After unless configured to send it.
+		retryAfterFallbackMs: 10_000,
+	};
+}
+
+export interface ChatwootConnection {
+	/** Base URL + /public/api/v1/inboxes/{inbox_identifier}, sub-path kept, no trailing slash. */
+	inboxUrl: string;
+	defaultContactIdentifier: string;
+	hmacToken: string;
+	/** The inbox identifier is in every URL path and the HMAC token signs identities. */
+	secrets: string[];
+}
+
+export async function getChatwootConnection(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): Promise<ChatwootConnection> {
+	const credentials = await ctx.getCredentials(CHATWOOT_CREDENTIAL, itemIndex);
+	const baseUrl = String(credentials.baseUrl ?? '')
+		.trim()
+		.replace(/\/+$/, '');
+	const inboxIdentifier = String(credentials.inboxSecret ?? '').trim();
+	const hmacToken = String(credentials.hmacToken ?? '').trim();
+	if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'The Base URL in the Chatwoot credential must start with http:// or https://',
+			{ itemIndex, description: 'For Chatwoot Cloud it is https://app.chatwoot.com.' },
+		);
+	}
+	if (inboxIdentifier === '') {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			'The Inbox Identifier in the Chatwoot credential is empty',
+			{ itemIndex, description: INBOX_HINT },
+		);
+	}
+	return {
+		inboxUrl: `${baseUrl}/public/api/v1/inboxes/${encodeURIComponent(inboxIdentifier)}`,
+		defaultContactIdentifier: String(credentials.contactIdentifier ?? '').trim(),
+		hmacToken,
+		secrets: [inboxIdentifier, encodeURIComponent(inboxIdentifier), hmacToken].filter(Boolean),
+	};
+}

@@ -1,0 +1,62 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { executeOperation } from '../shared/items';
+import * as createChat from './chat/create';
+import { searchFans } from './search';
+import { FANVUE_CREDENTIAL } from './transport';
+
+export class Fanvue implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Fanvue',
+		name: 'fanvue',
+		icon: { light: 'file:../../icons/fanvue.svg', dark: 'file:../../icons/fanvue.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Open chats with fans on Fanvue, the creator platform',
+		defaults: { name: 'Fanvue' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: FANVUE_CREDENTIAL, required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Chat', value: 'chat' }],
+				default: 'chat',
+			},
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: ['chat'] } },
+				options: [
+					{
+						name: 'Create',
+						value: 'create',
+						description: 'Open a chat with a fan, optionally as one of your agency creators',
+						action: 'Create a chat',
+					},
+				],
+				default: 'create',
+			},
+			...createChat.description,
+		],
+	};
+
+	methods = { listSearch: { searchFans } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeOperation(this, { chat: { create: createChat.execute } });
+	}
+}

@@ -1,0 +1,123 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { runOptions, type RunSettings } from '../../shared/items';
+import { sendProviderRequest } from '../../shared/request';
+import { invalidInput, optionalUuid, readText, requireUuid } from '../../shared/validate';
+import {
+	apiVersionOption,
+	DEFAULT_API_VERSION,
+	fanvueApi,
+	getFanvueConnection,
+	isApiVersion,
+} from '../transport';
+
+const UUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const showFor = { show: { resource: ['chat'], operation: ['create'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Fan',
+		name: 'fan',
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'list', value: '' },
+		description: 'The fan to open a chat with',
+		displayOptions: showFor,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchFans', searchable: true },
+			},
+			{
+				displayName: 'By UUID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: UUID_REGEX, errorMessage: "The fan's UUID is not valid" },
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: showFor,
+		options: [
+			apiVersionOption,
+			{
+				displayName: 'As Creator (Agency)',
+				name: 'creatorUuid',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
+				description:
+					"For agency accounts: the UUID of the creator to open the chat as. Needs the read:creator scope. Empty: the connected account's own chat.",
+			},
+			...runOptions,
+		],
+	},
+];
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	settings: RunSettings,
+): Promise<IDataObject> {
+	const node = this.getNode();
+	const at = (field: string) => ({ node, itemIndex, field });
+	const fanUuid = requireUuid(
+		this.getNodeParameter('fan', itemIndex, '', { extractValue: true }),
+		at('Fan'),
+	);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const creatorUuid = optionalUuid(options.creatorUuid, at('As Creator (Agency)'));
+	const apiVersion = readText(options.apiVersion, at('API Version')) || DEFAULT_API_VERSION;
+	if (!isApiVersion(apiVersion)) {
+		throw invalidInput(
+			node,
+			itemIndex,
+			'API Version',
+			`must be a date like ${DEFAULT_API_VERSION}, but got "${apiVersion}"`,
+		);
+	}
+
+	const { baseUrl, secrets } = await getFanvueConnection(this);
+	const api = fanvueApi({
+		apiVersion,
+		scopes: creatorUuid ? ['write:chat', 'read:creator'] : ['write:chat'],
+		notFoundHint: creatorUuid
+			? "Check the fan's UUID and the creator's UUID: the creator must be one your agency manages."
+			: "Check the fan's UUID: pick the fan from the list, or copy the UUID from Fanvue.",
+	});
+	const path = creatorUuid ? `/creators/${creatorUuid}/chats` : '/chats';
+
+	// Not idempotent: only a 429 (refused before acting) is ever sent again.
+	const answer = await sendProviderRequest(
+		this,
+		api,
+		{
+			method: 'POST',
+			url: `${baseUrl}${path}`,
+			body: { userUuid: fanUuid },
+			headers: { 'X-Fanvue-API-Version': apiVersion },
+			idempotent: false,
+		},
+		{ itemIndex, secrets, maxWaitMs: settings.maxWaitMs },
+	);
+	const message = (answer.body as IDataObject | undefined)?.message;
+	return {
+		fanUuid,
+		creatorUuid: creatorUuid ?? null,
+		created: true,
+		message: typeof message === 'string' ? message : null,
+	};
+}

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { stableItemKey } from './idempotency';
+
+/**
+ * n8n's Retry On Fail re-runs the whole node in the same execution, so every item is sent again.
+ * Items that already succeeded hand back their first output instead: nothing is created twice
+ * even where the provider has no idempotency key, or where a retry would upload a file anew.
+ * Held in this n8n process's memory, bounded in size and age.
+ */
+const KEEP_MS = 6 * 60 * 60 * 1000;
+const MAX_ENTRIES = 10_000;
+
+const completed = new Map<string, { at: number; output: IDataObject | IDataObject[] }>();
+
+function forgetOld(now: number): void {
+	for (const [key, entry] of completed) {
+		if (now - entry.at < KEEP_MS && completed.size <= MAX_ENTRIES) break;
+		completed.delete(key);
+	}
+}
+
+/** Undefined when the run has no execution id (nothing to tie a re-run to). */
+export function completedItemKey(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	operation: string,
+): string | undefined {
+	if (!ctx.getExecutionId()) return undefined;
+	const input = ctx.getInputData()[itemIndex]?.json ?? {};
+	return createHash('sha256')
+		.update(stableItemKey(ctx, itemIndex, `completed:${operation}`))
+		.update(JSON.stringify(input))
+		.digest('hex');
+}
+
+export function recallCompletedItem(key: string): IDataObject | IDataObject[] | undefined {
+	const entry = completed.get(key);
+	if (!entry || Date.now() - entry.at >= KEEP_MS) return undefined;
+	return structuredClone(entry.output);
+}
+
+export function rememberCompletedItem(key: string, output: IDataObject | IDataObject[]): void {
+	const now = Date.now();
+	completed.set(key, { at: now, output: structuredClone(output) });
+	forgetOld(now);
+}

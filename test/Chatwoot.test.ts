@@ -1,0 +1,584 @@
+import { createHmac } from 'node:crypto';
+import {
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type INode,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypes,
+} from 'n8n-workflow';
+
+import { ChatwootApi } from '../credentials/ChatwootApi.credentials';
+import { Chatwoot } from '../nodes/Chatwoot/Chatwoot.node';
+import { runNode, type NodeRunResult, type RunNodeOptions } from './engine/run-node';
+import { ChatwootFake } from './fakes/chatwoot';
+
+const fake = new ChatwootFake();
+const INBOX = 'inboxApiSecret123';
+const HMAC_INBOX = 'inboxHmacSecret456';
+const WEBSITE_INBOX = 'websiteWidgetToken';
+const SECRETS = [...fake.inboxes.values()].flatMap((inbox) => [inbox.identifier, inbox.hmacToken]);
+
+beforeAll(async () => await fake.start());
+afterAll(async () => await fake.stop());
+beforeEach(() => fake.reset());
+
+const PREFIX = `/public/api/v1/inboxes/${INBOX}`;
+const conversationsPath = (sourceId: string, inbox = INBOX) =>
+	`/public/api/v1/inboxes/${inbox}/contacts/${sourceId}/conversations`;
+
+function expectNoSecret(value: unknown) {
+	const text = JSON.stringify(value) ?? '';
+	for (const secret of SECRETS) expect(text).not.toContain(secret);
+}
+
+type RunExtra = Omit<Partial<RunNodeOptions>, 'credentials'> & {
+	items?: INodeExecutionData[];
+	/** Credential fields that differ from the default API inbox. */
+	credentials?: Record<string, string>;
+};
+
+/** Runs the node on the fake; every run also checks that no secret reached the output or error. */
+async function run(
+	parameters: Record<string, unknown>,
+	extra: RunExtra = {},
+): Promise<NodeRunResult> {
+	const { credentials, ...options } = extra;
+	const result = await runNode({
+		nodeType: new Chatwoot(),
+		credentialTypes: [new ChatwootApi()],
+		parameters: { resource: 'conversation', operation: 'create', ...parameters },
+		...options,
+		credentials: {
+			chatwootApi: {
+				baseUrl: `${fake.baseUrl}/`,
+				inboxSecret: INBOX,
+				contactIdentifier: '',
+				hmacToken: '',
+				...credentials,
+			} as ICredentialDataDecryptedObject,
+		},
+	});
+	expectNoSecret(result.items);
+	expectNoSecret(result.error);
+	expectNoSecret(result.error?.description);
+	return result;
+}
+
+const hmac = (token: string, identifier: string) =>
+	createHmac('sha256', token).update(identifier).digest('hex');
+
+describe('Chatwoot › credential test: GET the inbox', () => {
+	const credentialType = new ChatwootApi();
+	const nodeTypes: INodeTypes = {
+		getByName: () => new Chatwoot() as INodeType,
+		getByNameAndVersion: () => new Chatwoot() as INodeType,
+		getKnownTypes: () => ({}),
+	};
+	const node: INode = {
+		id: 'n',
+		name: 'Chatwoot',
+		type: 'chatwoot',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+
+	/** What n8n's credential tester does: resolve the request with $credentials, send it, apply the rules. */
+	async function testCredential(credentials: Record<string, string>) {
+		const resolve = (value: string) =>
+			String(
+				workflow.expression.getSimpleParameterValue(
+					node,
+					value,
+					'internal',
+					{ $credentials: credentials },
+					undefined,
+					'',
+				),
+			);
+		const { request, rules } = credentialType.test;
+		const url = `${resolve(request.baseURL!).replace(/\/+$/, '')}/${resolve(request.url!).replace(/^\/+/, '')}`;
+		const response = await fetch(url, { method: request.method });
+		if (response.ok) return { status: 'OK', url };
+		const rule = rules?.find(
+			(r) => r.type === 'responseCode' && r.properties.value === response.status,
+		);
+		return { status: 'Error', message: rule?.properties.message ?? `HTTP ${response.status}`, url };
+	}
+
+	it('succeeds for an API inbox, with a trailing slash and a sub-path in the base URL', async () => {
+		const result = await testCredential({
+			baseUrl: ` ${fake.baseUrl}/chatwoot// `,
+			inboxSecret: INBOX,
+		});
+		expect(result.status).toBe('OK');
+		expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+			`GET /chatwoot/public/api/v1/inboxes/${INBOX}`,
+		]);
+	});
+
+	it.each([
+		['an unknown identifier', 'notAnInbox999'],
+		['a website inbox', WEBSITE_INBOX],
+	])('fails at save time with a clear message for %s', async (_case, identifier) => {
+		const result = await testCredential({ baseUrl: fake.baseUrl, inboxSecret: identifier });
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('No API-channel inbox with this Inbox Identifier');
+		expect(result.message).not.toContain(identifier);
+		expect(fake.requests).toHaveLength(1);
+	});
+});
+
+describe('Chatwoot › Create Conversation: the contact', () => {
+	it("uses the credential's default contact identifier", async () => {
+		const sourceId = fake.addContact(INBOX);
+		const result = await run(
+			{ contactSource: 'credential' },
+			{ credentials: { contactIdentifier: sourceId } },
+		);
+		expect(result.error).toBeUndefined();
+		expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+			`POST ${conversationsPath(sourceId)}`,
+		]);
+		expect(fake.requests[0].rawBody).toBe('');
+		expect(result.items[0].json).toMatchObject({
+			id: 1,
+			status: 'open',
+			contactIdentifier: sourceId,
+		});
+	});
+
+	it('uses a contact identifier given per item by an expression', async () => {
+		const first = fake.addContact(INBOX, { name: 'First' });
+		const second = fake.addContact(INBOX, { name: 'Second' });
+		const result = await run(
+			{ contactSource: 'identifier', contactIdentifier: '={{ $json.sourceId }}' },
+			{ items: [{ json: { sourceId: first } }, { json: { sourceId: second } }] },
+		);
+		expect(result.error).toBeUndefined();
+		expect(fake.requests.map((r) => r.path).sort()).toEqual(
+			[conversationsPath(first), conversationsPath(second)].sort(),
+		);
+		expect(result.items.map((i) => i.json.contactIdentifier)).toEqual([first, second]);
+		expect(result.items.map((i) => (i.json.contact as { name: string }).name)).toEqual([
+			'First',
+			'Second',
+		]);
+		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+	});
+
+	it('creates the contact first (no HMAC token: no identifier_hash) and uses its source_id', async () => {
+		const result = await run({
+			contactSource: 'create',
+			contactName: 'Grace Hopper',
+			contactEmail: 'grace@example.com',
+			contactPhoneNumber: '+1 (415) 555-1234',
+			externalIdentifier: 'crm-42',
+			contactAttributes: { attribute: [{ key: 'plan', value: 'pro' }] },
+			options: { contactAttributesJson: '{"seats": 12}' },
+		});
+		expect(result.error).toBeUndefined();
+		const [createContact, createConversation] = fake.requests;
+		expect(createContact.path).toBe(`${PREFIX}/contacts`);
+		expect(createContact.body).toEqual({
+			name: 'Grace Hopper',
+			email: 'grace@example.com',
+			phone_number: '+14155551234',
+			identifier: 'crm-42',
+			custom_attributes: { plan: 'pro', seats: 12 },
+			source_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+		});
+		const sourceId = (createContact.body as { source_id: string }).source_id;
+		expect(createConversation.path).toBe(conversationsPath(sourceId));
+		expect(result.items[0].json).toMatchObject({
+			contactIdentifier: sourceId,
+			contact: { name: 'Grace Hopper', identifier: 'crm-42' },
+		});
+	});
+
+	it('sends identifier_hash = HMAC-SHA256 of the identifier when the credential has an HMAC token', async () => {
+		const token = fake.inboxes.get(HMAC_INBOX)!.hmacToken;
+		const result = await run(
+			{ contactSource: 'create', contactName: 'Verified', externalIdentifier: 'user-7' },
+			{ credentials: { inboxSecret: HMAC_INBOX, hmacToken: token } },
+		);
+		expect(result.error).toBeUndefined();
+		expect(fake.requests[0].body).toMatchObject({
+			identifier: 'user-7',
+			identifier_hash: hmac(token, 'user-7'),
+		});
+		expect(fake.contactInboxes[0].hmacVerified).toBe(true);
+		expect(fake.conversations).toHaveLength(1);
+	});
+
+	it('a wrong HMAC token: says the token does not match the inbox, and creates no conversation', async () => {
+		const result = await run(
+			{ contactSource: 'create', externalIdentifier: 'user-7' },
+			{ credentials: { inboxSecret: HMAC_INBOX, hmacToken: 'notTheInboxToken' } },
+		);
+		expect(result.error?.message).toBe('Chatwoot: Internal Server Error');
+		expect(result.error?.description).toContain(
+			'the HMAC token in the Chatwoot credential does not match this inbox',
+		);
+		expect(fake.requestsTo('POST', `/public/api/v1/inboxes/${HMAC_INBOX}/contacts`)).toHaveLength(
+			1,
+		);
+		expect(fake.conversations).toHaveLength(0);
+	});
+
+	it('an inbox that enforces identity validation, without an HMAC token: says to add it', async () => {
+		const result = await run(
+			{ contactSource: 'create', externalIdentifier: 'user-7' },
+			{ credentials: { inboxSecret: HMAC_INBOX } },
+		);
+		expect(fake.requests[0].body).not.toHaveProperty('identifier_hash');
+		expect(result.error?.message).toBe('Chatwoot: Internal Server Error');
+		expect(result.error?.description).toContain(
+			"add the inbox's HMAC token to the Chatwoot credential",
+		);
+	});
+
+	it('reuses the contact when the node is re-run for the same item (same source_id)', async () => {
+		fake.script('POST', new RegExp(`${PREFIX}/contacts/[^/]+/conversations$`), {
+			status: 503,
+			body: 'Service Unavailable',
+		});
+		const result = await run(
+			{ contactSource: 'create', contactEmail: 'ada@example.com' },
+			{ retryOnFail: { maxTries: 2, waitBetweenTries: 0 } },
+		);
+		expect(result.error).toBeUndefined();
+		const contactCalls = fake.requestsTo('POST', `${PREFIX}/contacts`);
+		expect(contactCalls).toHaveLength(2);
+		expect(contactCalls[0].rawBody).toBe(contactCalls[1].rawBody);
+		expect(fake.contacts).toHaveLength(1);
+		expect(fake.contactInboxes).toHaveLength(1);
+		expect(fake.conversations).toHaveLength(1);
+	});
+});
+
+describe('Chatwoot › Create Conversation: custom attributes', () => {
+	it('sends key/value pairs merged with the JSON (JSON wins)', async () => {
+		const sourceId = fake.addContact(INBOX);
+		const result = await run({
+			contactIdentifier: sourceId,
+			customAttributes: {
+				attribute: [
+					{ key: 'source', value: 'form' },
+					{ key: 'priority', value: 'low' },
+				],
+			},
+			options: { customAttributesJson: '{"priority": "high", "score": 7}' },
+		});
+		expect(result.error).toBeUndefined();
+		expect(fake.requests[0].body).toEqual({
+			custom_attributes: { source: 'form', priority: 'high', score: 7 },
+		});
+		expect(fake.conversations[0].custom_attributes).toEqual({
+			source: 'form',
+			priority: 'high',
+			score: 7,
+		});
+	});
+});
+
+describe('Chatwoot › Create Conversation: first message', () => {
+	it('posts the first message after the conversation exists, with an echo_id', async () => {
+		const sourceId = fake.addContact(INBOX);
+		const result = await run({ contactIdentifier: sourceId, firstMessage: 'Hello from the form' });
+		expect(result.error).toBeUndefined();
+		expect(fake.requests.map((r) => r.path)).toEqual([
+			conversationsPath(sourceId),
+			`${conversationsPath(sourceId)}/1/messages`,
+		]);
+		expect(fake.requests[1].body).toEqual({
+			content: 'Hello from the form',
+			echo_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+		});
+		expect(fake.conversations[0].messages).toHaveLength(1);
+		expect(result.items[0].json).toMatchObject({
+			id: 1,
+			uuid: expect.any(String),
+			inbox_id: 1,
+			status: 'open',
+			messages: [],
+			contactIdentifier: sourceId,
+			firstMessage: {
+				sent: true,
+				echoId: (fake.requests[1].body as { echo_id: string }).echo_id,
+				message: { id: expect.any(Number), content: 'Hello from the form', conversation_id: 1 },
+			},
+		});
+	});
+
+	it('conversation created, message failed: the item says so with the conversation id, and nothing is created twice', async () => {
+		const sourceId = fake.addContact(INBOX);
+		fake.script('POST', /\/messages$/, {
+			status: 500,
+			body: { status: 500, error: 'Internal Server Error' },
+		});
+		const result = await run(
+			{ contactIdentifier: sourceId, firstMessage: 'Hello' },
+			{ retryOnFail: { maxTries: 3, waitBetweenTries: 0 } },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({
+			id: 1,
+			contactIdentifier: sourceId,
+			firstMessage: {
+				sent: false,
+				conversationId: 1,
+				error: 'Chatwoot: Internal Server Error',
+				statusCode: 500,
+			},
+		});
+		const { description } = result.items[0].json.firstMessage as { description: string };
+		expect(description).toContain('Conversation 1 was created, but its first message was not sent');
+		expect(description).toContain('post the message to conversation 1 instead');
+		expect(fake.conversations).toHaveLength(1);
+		// A message POST is not idempotent: a 500 is not retried.
+		expect(fake.requestsTo('POST', /\/messages$/)).toHaveLength(1);
+	});
+});
+
+describe('Chatwoot › Create Conversation: never twice for one item', () => {
+	it("n8n's Retry On Fail re-runs the node without opening second conversations for items that succeeded", async () => {
+		const steady = fake.addContact(INBOX, { name: 'Steady' });
+		const flaky = fake.addContact(INBOX, { name: 'Flaky' });
+		fake.script('POST', conversationsPath(flaky), {
+			status: 502,
+			body: '<html>Bad Gateway</html>',
+		});
+		const result = await run(
+			{ contactIdentifier: '={{ $json.contact }}', options: { parallelRequests: 1 } },
+			{
+				items: [
+					{ json: { contact: steady } },
+					{ json: { contact: flaky } },
+					{ json: { contact: steady } },
+				],
+				retryOnFail: { maxTries: 2, waitBetweenTries: 0 },
+			},
+		);
+		expect(result.error).toBeUndefined();
+		// Run 1: item 0 created, item 1 got a 502 (a create is not retried inside the node), so
+		// the node failed. Run 2: item 0 is handed back as it was, items 1 and 2 are created.
+		expect(fake.requestsTo('POST', conversationsPath(steady))).toHaveLength(2);
+		expect(fake.requestsTo('POST', conversationsPath(flaky))).toHaveLength(2);
+		expect(fake.conversations.map((c) => c.sourceId)).toEqual([steady, flaky, steady]);
+		expect(result.items.map((i) => i.json.id)).toEqual([1, 2, 3]);
+	});
+
+	it('a new execution creates a new conversation', async () => {
+		const sourceId = fake.addContact(INBOX);
+		await run({ contactIdentifier: sourceId }, { executionId: 'exec-1' });
+		await run({ contactIdentifier: sourceId }, { executionId: 'exec-2' });
+		expect(fake.conversations).toHaveLength(2);
+	});
+});
+
+describe('Chatwoot › Create Conversation: self-hosted base URLs', () => {
+	it.each([
+		['a sub-path with a trailing slash', '/chatwoot/', '/chatwoot'],
+		['a sub-path without a trailing slash', '/chatwoot', '/chatwoot'],
+		['several trailing slashes', '///', ''],
+	])('%s', async (_case, suffix, pathPrefix) => {
+		const sourceId = fake.addContact(INBOX);
+		const result = await run(
+			{ contactIdentifier: sourceId, firstMessage: 'hi' },
+			{ credentials: { baseUrl: `${fake.baseUrl}${suffix}` } },
+		);
+		expect(result.error).toBeUndefined();
+		expect(fake.requests.map((r) => r.path)).toEqual([
+			`${pathPrefix}${conversationsPath(sourceId)}`,
+			`${pathPrefix}${conversationsPath(sourceId)}/1/messages`,
+		]);
+	});
+
+	it('refuses a base URL that is not http or https', async () => {
+		const result = await run(
+			{ contactIdentifier: 'x' },
+			{ credentials: { baseUrl: 'chat.example.com' } },
+		);
+		expect(result.error?.message).toBe(
+			'The Base URL in the Chatwoot credential must start with http:// or https://',
+		);
+		expect(fake.requests).toHaveLength(0);
+	});
+});
+
+describe('Chatwoot › Create Conversation: errors', () => {
+	it('404 for an unknown contact: explains the two usual causes', async () => {
+		const result = await run({ contactIdentifier: 'not-a-source-id' });
+		expect(result.error?.message).toBe('Chatwoot: Not Found');
+		expect(result.error?.description).toContain(
+			'Only inboxes of the API channel type serve this API',
+		);
+		expect(result.error?.description).toContain('is not the source_id of a contact in this inbox');
+		expect(result.error?.description).toContain('HTTP 404');
+		expect(fake.requests).toHaveLength(1);
+	});
+
+	it('404 for a website inbox when creating a contact: names the inbox as the cause', async () => {
+		const result = await run(
+			{ contactSource: 'create', contactName: 'X' },
+			{ credentials: { inboxSecret: WEBSITE_INBOX } },
+		);
+		expect(result.error?.message).toBe('Chatwoot: Not Found');
+		expect(result.error?.description).toContain('Chatwoot found no API inbox with this identifier');
+		expect(fake.requests).toHaveLength(1);
+	});
+
+	it('429 with a plain-text body: waits for Retry-After, then creates once', async () => {
+		const sourceId = fake.addContact(INBOX);
+		fake.throttleNext('POST', /\/conversations$/, 1);
+		const started = Date.now();
+		const result = await run({ contactIdentifier: sourceId });
+		expect(result.error).toBeUndefined();
+		expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+		expect(fake.requestsTo('POST', conversationsPath(sourceId))).toHaveLength(2);
+		expect(fake.conversations).toHaveLength(1);
+	});
+
+	it('an answer that echoes the request path (a proxy, Rails routing errors) shows no inbox identifier', async () => {
+		const sourceId = fake.addContact(INBOX);
+		fake.script('POST', /\/conversations$/, {
+			status: 404,
+			body: `No route matches [POST] "${conversationsPath(sourceId)}"`,
+		});
+		const result = await run({ contactIdentifier: sourceId });
+		expect(result.error?.message).toBe(
+			`Chatwoot: No route matches [POST] "/public/api/v1/inboxes/[redacted]/contacts/${sourceId}/conversations"`,
+		);
+	});
+
+	it('the same holds for a first message that failed', async () => {
+		const sourceId = fake.addContact(INBOX);
+		fake.script('POST', /\/messages$/, { status: 404, body: `Not found: ${PREFIX}` });
+		const result = await run({ contactIdentifier: sourceId, firstMessage: 'hi' });
+		expect(result.items[0].json.firstMessage).toMatchObject({
+			sent: false,
+			error: 'Chatwoot: Not found: /public/api/v1/inboxes/[redacted]',
+		});
+	});
+
+	it('an unreachable base URL names Chatwoot and the cause', async () => {
+		const result = await run(
+			{ contactIdentifier: 'abc' },
+			{ credentials: { baseUrl: 'http://127.0.0.1:9' } },
+		);
+		expect(result.error?.message).toContain('Could not reach Chatwoot');
+	});
+});
+
+describe('Chatwoot › Create Conversation: bad input is refused before sending', () => {
+	it.each([
+		[
+			'empty contact identifier',
+			{ contactIdentifier: '={{ "  " }}' },
+			{},
+			'Contact Identifier is required [item 0]',
+		],
+		[
+			'empty default in the credential',
+			{ contactSource: 'credential' },
+			{},
+			"The credential's Default Contact Identifier is empty [item 0]",
+		],
+		[
+			'invalid email',
+			{ contactSource: 'create', contactEmail: 'grace@' },
+			{},
+			'Email must be an email address, but got "grace@" [item 0]',
+		],
+		[
+			'invalid phone',
+			{ contactSource: 'create', contactPhoneNumber: '0415 555' },
+			{},
+			'Phone Number must be a phone number in E.164 format, but got "0415555" [item 0]',
+		],
+		[
+			'HMAC token without an identifier',
+			{ contactSource: 'create', contactName: 'X' },
+			{ hmacToken: 'hmacTokenForForms' },
+			'External Identifier is required when the credential has an HMAC token [item 0]',
+		],
+		[
+			'attribute without a key',
+			{ contactIdentifier: 'abc', customAttributes: { attribute: [{ key: '', value: 'x' }] } },
+			{},
+			'Custom Attributes has an attribute without a key [item 0]',
+		],
+		[
+			'custom attributes JSON that is not an object',
+			{ contactIdentifier: 'abc', options: { customAttributesJson: '[1, 2]' } },
+			{},
+			'Custom Attributes (JSON) must be a JSON object, but the value is a list [item 0]',
+		],
+	])('%s', async (_case, parameters, credentials, message) => {
+		const result = await run(parameters, { credentials });
+		expect(result.error?.message).toBe(message);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('names the item that is wrong', async () => {
+		const result = await run(
+			{
+				contactSource: 'create',
+				contactEmail: '={{ $json.email }}',
+				options: { parallelRequests: 1 },
+			},
+			{ items: [{ json: { email: 'ok@example.com' } }, { json: { email: 'nope' } }] },
+		);
+		expect(result.error?.message).toBe('Email must be an email address, but got "nope" [item 1]');
+	});
+});
+
+describe('Chatwoot › Create Conversation: Continue On Fail', () => {
+	it('keeps going past bad input and a 404, with pairedItem on every output', async () => {
+		const sourceId = fake.addContact(INBOX);
+		const result = await run(
+			{ contactIdentifier: '={{ $json.contact }}', firstMessage: '={{ $json.text }}' },
+			{
+				continueOnFail: true,
+				items: [
+					{ json: { contact: sourceId, text: 'one' } },
+					{ json: { contact: '', text: 'two' } },
+					{ json: { contact: 'unknown-contact', text: 'three' } },
+					{ json: { contact: sourceId, text: 'four' } },
+				],
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((i) => i.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
+		expect(result.items[0].json).toMatchObject({
+			contactIdentifier: sourceId,
+			firstMessage: { sent: true },
+		});
+		expect(result.items[1].json.error).toBe('Contact Identifier is required [item 1]');
+		expect(result.items[2].json).toMatchObject({ error: 'Chatwoot: Not Found', statusCode: 404 });
+		expect(result.items[2].json.description).toContain('two usual causes');
+		expect(result.items[3].json).toMatchObject({ firstMessage: { sent: true } });
+		expect(fake.conversations).toHaveLength(2);
+	});
+});
+
+// Last: a 429 without Retry-After makes every request with this credential wait a while.
+describe('Chatwoot › Create Conversation: rate limit past the maximum wait', () => {
+	it("429 without Retry-After: fails with the time to try again and rack-attack's words", async () => {
+		const sourceId = fake.addContact(INBOX);
+		fake.throttleNext('POST', /\/conversations$/);
+		const result = await run({ contactIdentifier: sourceId, options: { maxWaitSeconds: 2 } });
+		expect(result.error?.message).toMatch(/^Chatwoot: Rate limit reached; try again after \d{4}-/);
+		expect(result.error?.description).toContain('Chatwoot said: "Retry later"');
+		expect(fake.requests).toHaveLength(1);
+		expect(fake.conversations).toHaveLength(0);
+	});
+});

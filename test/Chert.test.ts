@@ -1,0 +1,751 @@
+import { createHmac } from 'node:crypto';
+
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { ChertApi } from '../credentials/ChertApi.credentials';
+import { Chert } from '../nodes/Chert/Chert.node';
+import { runListSearch, runNode, type RunNodeOptions } from './engine/run-node';
+import { header, type LoggedRequest } from './fakes/fake-server';
+import { ChertFake, CODES } from './fakes/chert';
+
+const fake = new ChertFake();
+const FROM = '+15555550100';
+const LEAD = '+14155551234';
+const COLLEAGUE = '+14155559876';
+const SECRETS = [fake.singleTenant.signingSecret, fake.multiTenant.signingSecret];
+const VCARD = 'BEGIN:VCARD\nVERSION:3.0\nFN:Sam Chen – Acme\nTEL:+14155551234\nEND:VCARD\n';
+
+beforeAll(async () => await fake.start());
+afterAll(async () => await fake.stop());
+beforeEach(() => fake.reset());
+
+type Credential = {
+	signingSecret?: string;
+	authMethod?: 'bearer' | 'signed';
+	tenantSlug?: string;
+	baseUrl?: string;
+};
+
+function chertCredential(overrides: Credential = {}) {
+	return {
+		chertApi: {
+			signingSecret: fake.singleTenant.signingSecret,
+			baseUrl: `${fake.apiBaseUrl}/`,
+			authMethod: 'bearer',
+			tenantSlug: '',
+			...overrides,
+		},
+	};
+}
+
+const byNumber = (value: string) => ({ __rl: true, mode: 'number', value });
+const text = (value: string) => ({ type: 'text', text: value });
+const link = (url: string, preview: INodeParameters = {}) => ({ type: 'richLink', url, preview });
+const media = (binaryPropertyName = 'data') => ({ type: 'media', binaryPropertyName });
+const parts = (...list: INodeParameters[]): INodeParameters => ({ part: list });
+
+function run(
+	parameters: INodeParameters,
+	extra: Partial<RunNodeOptions> & { credential?: Credential } = {},
+) {
+	const { credential, ...options } = extra;
+	return runNode({
+		nodeType: new Chert(),
+		credentialTypes: [new ChertApi()],
+		credentials: chertCredential(credential),
+		parameters: {
+			resource: 'chat',
+			operation: 'create',
+			from: byNumber(FROM),
+			to: [LEAD],
+			parts: parts(text('Hi Sam - got a minute?')),
+			...parameters,
+		},
+		...options,
+	});
+}
+
+function withFile(content = VCARD, json: IDataObject = {}): INodeExecutionData {
+	return {
+		json,
+		binary: {
+			data: {
+				data: Buffer.from(content, 'utf8').toString('base64'),
+				mimeType: 'text/vcard',
+				fileName: 'sam-chen.vcf',
+				fileExtension: 'vcf',
+			},
+		},
+	};
+}
+
+function chatRequests(): LoggedRequest[] {
+	return fake.requestsTo('POST', '/api/v1/chats');
+}
+
+function sentBody(index = 0): IDataObject {
+	return chatRequests()[index].body as IDataObject;
+}
+
+function expectNoSecret(value: unknown) {
+	const text = JSON.stringify(value);
+	for (const secret of SECRETS) expect(text).not.toContain(secret);
+}
+
+function signatureOf(
+	request: LoggedRequest,
+	secret: string,
+): { timestamp: string; valid: boolean } {
+	const [version, timestamp, digest] = String(header(request, 'x-chert-signature')).split(',');
+	const expected = createHmac('sha256', secret)
+		.update(`${timestamp}.${request.rawBody}`)
+		.digest('hex');
+	return { timestamp, valid: version === 'v1' && digest === expected };
+}
+
+describe('Chert › Create Chat: a direct chat', () => {
+	it('posts from, to and the parts with an idempotency key, and outputs the chat and message', async () => {
+		const result = await run({
+			parts: parts(text('Hi Sam - got a minute?'), link('https://example.com/demo')),
+		});
+		expect(result.error).toBeUndefined();
+		expect(sentBody()).toEqual({
+			from: FROM,
+			to: [LEAD],
+			message: {
+				parts: [
+					{ type: 'text', value: 'Hi Sam - got a minute?' },
+					{ type: 'rich_link', url: 'https://example.com/demo' },
+				],
+				idempotency_key: expect.stringMatching(/^n8n-[0-9a-f]{48}$/),
+			},
+		});
+		expect(header(chatRequests()[0], 'content-type')).toBe('application/json');
+		const [chat] = fake.chats.values();
+		expect(result.items).toHaveLength(1);
+		expect(result.items[0].json).toEqual({
+			chat: expect.objectContaining({ id: chat.id, is_group: false, service: 'imessage' }),
+			message: expect.objectContaining({ chat_id: chat.id, status: 'sent' }),
+		});
+		expectNoSecret(result.items);
+	});
+
+	it('sends the rich link preview fields the user gives', async () => {
+		await run({
+			parts: parts(
+				text('The deck from today:'),
+				link('https://example.com/deck', {
+					title: 'Q3 deck',
+					summary: 'Pricing and rollout',
+					imageUrl: 'https://example.com/deck.png',
+					iconUrl: 'https://example.com/icon.png',
+				}),
+			),
+		});
+		expect((sentBody().message as IDataObject).parts).toEqual([
+			{ type: 'text', value: 'The deck from today:' },
+			{
+				type: 'rich_link',
+				url: 'https://example.com/deck',
+				title: 'Q3 deck',
+				summary: 'Pricing and rollout',
+				image_url: 'https://example.com/deck.png',
+				icon_url: 'https://example.com/icon.png',
+			},
+		]);
+	});
+
+	it('keeps the order the user gave the parts', async () => {
+		await run({ parts: parts(link('https://example.com/demo'), text('That is the demo.')) });
+		expect((sentBody().message as IDataObject).parts).toEqual([
+			{ type: 'rich_link', url: 'https://example.com/demo' },
+			{ type: 'text', value: 'That is the demo.' },
+		]);
+	});
+
+	it('takes From and To from each input item', async () => {
+		const result = await run(
+			{ from: byNumber('={{ $json.from }}'), to: ['={{ $json.phone }}'] },
+			{
+				items: [
+					{ json: { from: FROM, phone: LEAD } },
+					{ json: { from: '+15555550101', phone: COLLEAGUE } },
+				],
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(
+			chatRequests().map((r) => [(r.body as IDataObject).from, (r.body as IDataObject).to]),
+		).toEqual([
+			[FROM, [LEAD]],
+			['+15555550101', [COLLEAGUE]],
+		]);
+		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+	});
+});
+
+describe('Chert › Create Chat: a group chat', () => {
+	it('sends 2 or more recipients with the subject, and Chert answers with a group', async () => {
+		const result = await run({
+			to: [LEAD, COLLEAGUE],
+			subject: 'Launch follow-up',
+			parts: parts(text('Starting this group here.')),
+		});
+		expect(result.error).toBeUndefined();
+		expect(sentBody()).toEqual({
+			from: FROM,
+			to: [LEAD, COLLEAGUE],
+			message: {
+				parts: [{ type: 'text', value: 'Starting this group here.' }],
+				idempotency_key: expect.any(String),
+				subject: 'Launch follow-up',
+			},
+		});
+		expect(result.items[0].json.chat).toMatchObject({
+			is_group: true,
+			display_name: 'Launch follow-up',
+		});
+	});
+
+	it.each([
+		['a comma-separated string', '={{ $json.phones.join(", ") }}'],
+		['a list', '={{ $json.phones }}'],
+	])('reads To from an expression giving %s', async (_kind, expression) => {
+		const result = await run(
+			{ to: [expression], subject: 'Team' },
+			{ items: [{ json: { phones: [LEAD, COLLEAGUE, '+1 (415) 555-0000'] } }] },
+		);
+		expect(result.error).toBeUndefined();
+		expect(sentBody().to).toEqual([LEAD, COLLEAGUE, '+14155550000']);
+	});
+
+	it('reads To when the whole field is one expression', async () => {
+		const result = await run(
+			{ to: '={{ $json.phones }}' },
+			{ items: [{ json: { phones: `${LEAD};${COLLEAGUE}` } }] },
+		);
+		expect(result.error).toBeUndefined();
+		expect(sentBody().to).toEqual([LEAD, COLLEAGUE]);
+	});
+
+	it('leaves the subject out of a direct chat', async () => {
+		await run({ subject: 'Only for groups' });
+		expect((sentBody().message as IDataObject).subject).toBeUndefined();
+	});
+});
+
+describe('Chert › Create Chat: media through the attachment upload flow', () => {
+	it('describes the file, uploads its bytes to the pre-signed URL, then sends the attachment part', async () => {
+		const result = await run({ parts: parts(text('My card:'), media()) }, { items: [withFile()] });
+		expect(result.error).toBeUndefined();
+		expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+			'POST /api/v1/attachments',
+			expect.stringMatching(/^PUT \/uploads\/att_/),
+			'POST /api/v1/chats',
+		]);
+		const [describeFile, upload] = fake.requests;
+		expect(describeFile.body).toEqual({
+			filename: 'sam-chen.vcf',
+			content_type: 'text/vcard',
+			size_bytes: Buffer.byteLength(VCARD),
+		});
+		expect(header(upload, 'authorization')).toBeUndefined();
+		expect(header(upload, 'content-type')).toBe('text/vcard');
+		const [attachment] = fake.attachments.values();
+		expect(attachment.bytes?.toString('utf8')).toBe(VCARD);
+		expect((sentBody().message as IDataObject).parts).toEqual([
+			{ type: 'text', value: 'My card:' },
+			{ type: 'media', attachment_id: attachment.id },
+		]);
+		expect(fake.messages).toHaveLength(1);
+	});
+
+	it('signs the attachment request like every other one', async () => {
+		const result = await run(
+			{ parts: parts(media()) },
+			{ items: [withFile()], credential: { authMethod: 'signed', tenantSlug: 'acme-sales' } },
+		);
+		expect(result.error).toBeUndefined();
+		const describeFile = fake.requestsTo('POST', '/api/v1/attachments')[0];
+		expect(signatureOf(describeFile, fake.singleTenant.signingSecret).valid).toBe(true);
+		expect(header(fake.requestsTo('PUT', /^\/uploads\//)[0], 'x-chert-signature')).toBeUndefined();
+	});
+
+	it('a refused upload fails the item before any message, without showing the upload URL', async () => {
+		fake.script('PUT', /^\/uploads\//, { status: 403, body: 'Request has expired' });
+		const result = await run({ parts: parts(media()) }, { items: [withFile()] });
+		expect(result.error?.message).toBe('Chert: Uploading "sam-chen.vcf" failed (HTTP 403)');
+		expect(result.error?.description).toContain('no message was sent');
+		expect(chatRequests()).toHaveLength(0);
+		const [attachment] = fake.attachments.values();
+		expect(JSON.stringify(result.error)).not.toContain(attachment.uploadToken);
+		expectNoSecret(result.error);
+	});
+});
+
+describe('Chert › Authentication: bearer or signed requests', () => {
+	it('bearer: sends the signing secret as Authorization and no signature', async () => {
+		const result = await run({});
+		expect(result.error).toBeUndefined();
+		const [request] = chatRequests();
+		expect(header(request, 'authorization')).toBe(`Bearer ${fake.singleTenant.signingSecret}`);
+		expect(header(request, 'x-chert-signature')).toBeUndefined();
+		expect(header(request, 'x-chert-tenant')).toBeUndefined();
+	});
+
+	it('signed: the fake recomputes the HMAC over the exact bytes it received', async () => {
+		const result = await run(
+			{ parts: parts(text('Olá Sam 👋 – café at 3?')) },
+			{ credential: { authMethod: 'signed', tenantSlug: 'acme-sales' } },
+		);
+		expect(result.error).toBeUndefined();
+		const [request] = chatRequests();
+		expect(header(request, 'authorization')).toBeUndefined();
+		expect(header(request, 'x-chert-tenant')).toBe('acme-sales');
+		const signature = signatureOf(request, fake.singleTenant.signingSecret);
+		expect(signature.valid).toBe(true);
+		expect(Math.abs(Number(signature.timestamp) - Date.now() / 1000)).toBeLessThan(60);
+		expect(request.rawBody).toContain('Olá Sam 👋 – café at 3?');
+		expect(fake.messages).toHaveLength(1);
+		expectNoSecret(fake.requests.map((r) => r.headers));
+	});
+
+	it('signed: a wrong secret is refused with code 2004 and never shown', async () => {
+		const wrong = 'chert_ss_wrong_0000000000000000';
+		const result = await run(
+			{},
+			{ credential: { authMethod: 'signed', tenantSlug: 'acme-sales', signingSecret: wrong } },
+		);
+		expect(result.error?.message).toBe('Chert: Invalid signature');
+		expect(result.error?.description).toContain('Check Signing Secret in the Chert credential');
+		expect(result.error?.description).toContain('HTTP 401, code 2004, trace ID trc_');
+		expect(JSON.stringify(result.error)).not.toContain(wrong);
+		expect(fake.messages).toHaveLength(0);
+	});
+
+	it('bearer: a wrong secret is refused with code 2004', async () => {
+		const wrong = 'chert_ss_wrong_0000000000000000';
+		const result = await run({}, { credential: { signingSecret: wrong } });
+		expect(result.error?.message).toBe('Chert: Invalid signing secret');
+		expect(JSON.stringify(result.error)).not.toContain(wrong);
+		expect(chatRequests()).toHaveLength(1);
+	});
+
+	it('signed without a tenant slug is refused with code 2012', async () => {
+		const result = await run({}, { credential: { authMethod: 'signed' } });
+		expect(result.error?.message).toBe('Chert: x-chert-tenant header is required');
+		expect(result.error?.description).toContain('Set Tenant Slug in the Chert credential');
+		expect(fake.messages).toHaveLength(0);
+	});
+
+	it("signed with n8n's clock more than 5 minutes off is refused with code 2013", async () => {
+		fake.clockSkewMs = 6 * 60_000;
+		const result = await run(
+			{},
+			{ credential: { authMethod: 'signed', tenantSlug: 'acme-sales' } },
+		);
+		expect(result.error?.message).toBe('Chert: Signature timestamp outside the allowed window');
+		expect(result.error?.description).toContain('code 2013');
+		expect(result.error?.description).toContain('clock of the machine running n8n');
+		expect(fake.messages).toHaveLength(0);
+	});
+
+	it('a multi-tenant account must name its tenant (2012); with it, the tenant is used', async () => {
+		const multi = { signingSecret: fake.multiTenant.signingSecret };
+		const withoutTenant = await run({ from: byNumber('+15555550300') }, { credential: multi });
+		expect(withoutTenant.error?.message).toBe(
+			'Chert: x-chert-tenant header is required for multi-tenant accounts',
+		);
+		const withTenant = await run(
+			{ from: byNumber('+15555550300') },
+			{ credential: { ...multi, tenantSlug: 'globex-west' } },
+		);
+		expect(withTenant.error).toBeUndefined();
+		expect(header(chatRequests()[1], 'x-chert-tenant')).toBe('globex-west');
+		expect([...fake.chats.values()].map((c) => c.tenant)).toEqual(['globex-west']);
+		expectNoSecret([withoutTenant.error, withTenant.items]);
+	});
+});
+
+describe('Chert › From: the tenant’s active phone numbers', () => {
+	const search = (filter?: string, credential: Credential = {}) =>
+		runListSearch({
+			nodeType: new Chert(),
+			method: 'searchPhoneNumbers',
+			filter,
+			parameters: { resource: 'chat', operation: 'create' },
+			credentialTypes: [new ChertApi()],
+			credentials: chertCredential(credential),
+		});
+
+	it('lists the active numbers from GET /phone-numbers', async () => {
+		const { results } = await search();
+		expect(results).toEqual([
+			{ name: '+15555550100 (imessage)', value: '+15555550100' },
+			{ name: '+15555550101 (imessage)', value: '+15555550101' },
+		]);
+		expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+			'GET /api/v1/phone-numbers',
+		]);
+	});
+
+	it('filters by the digits typed', async () => {
+		const { results } = await search('0101');
+		expect(results.map((r) => r.value)).toEqual(['+15555550101']);
+	});
+
+	it('signs a GET over an empty body', async () => {
+		const { results } = await search(undefined, {
+			authMethod: 'signed',
+			tenantSlug: 'acme-sales',
+		});
+		expect(results).toHaveLength(2);
+		const [request] = fake.requests;
+		expect(request.rawBody).toBe('');
+		expect(signatureOf(request, fake.singleTenant.signingSecret).valid).toBe(true);
+	});
+
+	it("shows Chert's error when the secret is refused", async () => {
+		await expect(search(undefined, { signingSecret: 'chert_ss_wrong_1111' })).rejects.toThrow(
+			'Chert: Invalid signing secret',
+		);
+	});
+
+	it('a number the tenant does not own is refused by Chert with code 2006', async () => {
+		const result = await run({ from: byNumber('+15555550300') });
+		expect(result.error?.message).toBe('Chert: +15555550300 is not assigned to this tenant');
+		expect(result.error?.description).toContain('Pick a number from the From list');
+		expect(result.error?.description).toMatch(/HTTP 403, code 2006, trace ID trc_\d+/);
+		expect(fake.chats.size).toBe(0);
+	});
+});
+
+describe('Chert › Idempotency: a retried workflow never texts the lead twice', () => {
+	it('the key depends on execution, node and item only: the same key and body make Chert replay, one chat', async () => {
+		// Different input content, so the node's memory of the first run does not answer.
+		const first = await run({}, { executionId: 'exec-7', items: [{ json: { attempt: 1 } }] });
+		const second = await run({}, { executionId: 'exec-7', items: [{ json: { attempt: 2 } }] });
+		expect(chatRequests()).toHaveLength(2);
+		expect(chatRequests()[0].rawBody).toBe(chatRequests()[1].rawBody);
+		expect(fake.chats.size).toBe(1);
+		expect(second.items[0].json).toEqual(first.items[0].json);
+	});
+
+	it('another execution, or another item, gets another key', async () => {
+		await run({}, { executionId: 'exec-8', items: [{ json: {} }, { json: {} }] });
+		await run({}, { executionId: 'exec-9' });
+		const keys = chatRequests().map(
+			(r) => (r.body as { message: IDataObject }).message.idempotency_key,
+		);
+		expect(new Set(keys).size).toBe(3);
+		expect(fake.chats.size).toBe(3);
+	});
+
+	it("uses the user's own key", async () => {
+		await run(
+			{ options: { idempotencyKey: '={{ "lead-" + $json.leadId }}' } },
+			{ items: [{ json: { leadId: 42 } }] },
+		);
+		expect((sentBody().message as IDataObject).idempotency_key).toBe('lead-42');
+	});
+
+	it('retries an error Chert marks retryable with the same bytes: one message', async () => {
+		fake.script(
+			'POST',
+			'/api/v1/chats',
+			fake.failure(502, CODES.deliveryFailed, 'Downstream delivery failed', true),
+		);
+		const result = await run({});
+		expect(result.error).toBeUndefined();
+		expect(chatRequests()).toHaveLength(2);
+		expect(chatRequests()[0].rawBody).toBe(chatRequests()[1].rawBody);
+		expect(fake.messages).toHaveLength(1);
+	});
+
+	it('does not retry an error Chert marks not retryable, even a 5xx', async () => {
+		fake.script(
+			'POST',
+			'/api/v1/chats',
+			fake.failure(503, CODES.linesSaturated, 'All sender lines are saturated', false),
+		);
+		const result = await run({});
+		expect(chatRequests()).toHaveLength(1);
+		expect(result.error?.message).toBe('Chert: All sender lines are saturated');
+		expect(result.error?.description).toContain("All of Chert's sender lines are busy");
+	});
+
+	it('gives up after a bounded number of retryable failures', async () => {
+		const failure = () =>
+			fake.failure(502, CODES.deliveryFailed, 'Downstream delivery failed', true);
+		fake.script('POST', '/api/v1/chats', failure(), failure(), failure(), failure(), failure());
+		const result = await run({});
+		expect(chatRequests()).toHaveLength(4);
+		expect(result.error?.message).toBe('Chert: Downstream delivery failed');
+		expect(result.error?.description).toContain('not sent twice');
+		expect(result.error?.description).toMatch(/HTTP 502, code 4001, trace ID trc_\d+/);
+	});
+
+	it('429: waits for retry_after / Retry-After and then sends once', async () => {
+		fake.script('POST', '/api/v1/chats', fake.rateLimited(1));
+		const started = Date.now();
+		const result = await run({});
+		expect(result.error).toBeUndefined();
+		expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+		expect(chatRequests()).toHaveLength(2);
+		expect(fake.messages).toHaveLength(1);
+	});
+
+	it('429 past the maximum wait: fails with the time to try again', async () => {
+		fake.script('POST', '/api/v1/chats', fake.rateLimited(120));
+		const result = await run({ options: { maxWaitSeconds: 5 } });
+		expect(result.error?.message).toMatch(/^Chert: Rate limit reached; try again after \d{4}-/);
+		expect(result.error?.description).toContain('Rate limit exceeded');
+		expect(result.error?.description).toContain('code 1007');
+		expect(chatRequests()).toHaveLength(1);
+	});
+
+	it("n8n's Retry On Fail re-runs the node: the item already sent is not sent again", async () => {
+		const items = [{ json: { phone: '+14155550001' } }, { json: { phone: '+14155550002' } }];
+		fake.refuseOnce(
+			'+14155550002',
+			fake.failure(400, CODES.missingField, 'from, to and message.parts are required'),
+		);
+		const result = await run(
+			{ to: ['={{ $json.phone }}'], options: { parallelRequests: 1 } },
+			{ items, retryOnFail: { maxTries: 2, waitBetweenTries: 0 } },
+		);
+		expect(result.error).toBeUndefined();
+		// Run 1: item 0 sent, item 1 refused. Run 2: item 0 answered from the first run, item 1 sent.
+		expect(chatRequests().map((r) => (r.body as IDataObject).to)).toEqual([
+			['+14155550001'],
+			['+14155550002'],
+			['+14155550002'],
+		]);
+		expect(fake.messages).toHaveLength(2);
+		const firstChat = [...fake.chats.values()].find((c) => c.to[0] === '+14155550001');
+		expect((result.items[0].json.chat as IDataObject).id).toBe(firstChat?.id);
+	});
+
+	it('Retry On Fail with a media part: the item already sent is neither uploaded nor sent again', async () => {
+		fake.refuseOnce(
+			'+14155550002',
+			fake.failure(400, CODES.missingField, 'from, to and message.parts are required'),
+		);
+		const result = await run(
+			{ to: ['={{ $json.phone }}'], parts: parts(media()), options: { parallelRequests: 1 } },
+			{
+				items: [
+					withFile(VCARD, { phone: '+14155550001' }),
+					withFile(VCARD, { phone: '+14155550002' }),
+				],
+				retryOnFail: { maxTries: 2, waitBetweenTries: 0 },
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(fake.messages).toHaveLength(2);
+		// Item 0 uploaded once; item 1 once per run.
+		expect(fake.attachments.size).toBe(3);
+	});
+});
+
+describe('Chert › Create Chat: bad input is refused before any request', () => {
+	const eleven = Array.from({ length: 11 }, (_, i) =>
+		i % 2 === 0 ? text(`Part ${i}`) : link(`https://example.com/${i}`),
+	);
+	it.each([
+		[
+			'From in E.164',
+			{ from: byNumber('={{ "555-0100" }}') },
+			'From must be a phone number in E.164 format, but got "5550100" [item 0]',
+		],
+		[
+			'To in E.164',
+			{ to: [LEAD, '4155559876'] },
+			'To must be a phone number in E.164 format, but got "4155559876" [item 0]',
+		],
+		['at least one recipient', { to: [] }, 'To is required [item 0]'],
+		[
+			'at most 31 recipients',
+			{ to: Array.from({ length: 32 }, (_, i) => `+1415555${String(i).padStart(4, '0')}`) },
+			'To must list 1 to 31 phone numbers, but it has 32 [item 0]',
+		],
+		['at least one part', { parts: {} }, 'Message Parts must have at least one part [item 0]'],
+		[
+			'at most 10 parts',
+			{ parts: parts(...eleven) },
+			'Message Parts must have at most 10 parts, but there are 11 [item 0]',
+		],
+		[
+			'no two text parts in a row',
+			{ parts: parts(text('Hi Sam'), text('got a minute?')) },
+			'Message Parts 1 and 2 are both text [item 0]',
+		],
+		[
+			'no URL in the text of a first message',
+			{ parts: parts(text('See https://example.com/demo today')) },
+			'Message Part 1 (Text) contains a URL ("https://example.com/demo"), which Chert does not allow in the text of a chat\'s first message [item 0]',
+		],
+		[
+			'no bare link in the text either',
+			{ parts: parts(text('See example.com/demo today')) },
+			'Message Part 1 (Text) contains a URL ("example.com/demo"), which Chert does not allow in the text of a chat\'s first message [item 0]',
+		],
+		[
+			'a group starts with text only',
+			{ to: [LEAD, COLLEAGUE], parts: parts(text('Hello team'), link('https://example.com')) },
+			"Message Part 2 (Rich Link) cannot start a group chat: a group's first message is text only [item 0]",
+		],
+		[
+			'media only in a direct chat',
+			{ to: [LEAD, COLLEAGUE], parts: parts(media()) },
+			'Message Part 1 (Media) can only be sent in a direct chat, but To has 2 numbers [item 0]',
+		],
+		[
+			'a binary field that exists',
+			{ parts: parts(text('My card:'), media('card')) },
+			'Message Part 2 (Media) names the binary field "card", but the input item has no such field [item 0]',
+		],
+		[
+			'a rich link URL',
+			{ parts: parts(link('example.com')) },
+			'Message Part 1 (Rich Link) Link must be a URL starting with http:// or https://, but got "example.com" [item 0]',
+		],
+		[
+			'text in a text part',
+			{ parts: parts(text('  ')) },
+			'Message Part 1 (Text) is required [item 0]',
+		],
+	])('%s', async (_rule, parameters, message) => {
+		const result = await run(parameters as INodeParameters, { items: [withFile()] });
+		expect(result.error?.message).toBe(message);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('says how to fix it', async () => {
+		const url = await run({ parts: parts(text('See https://example.com/demo')) });
+		expect(url.error?.description).toBe(
+			'Move the link into its own Rich Link part: Chert shows it as a preview.',
+		);
+		const adjacent = await run({ parts: parts(text('a'), text('b')) });
+		expect(adjacent.error?.description).toContain('Merge them into one text part');
+		const group = await run({ to: [LEAD, COLLEAGUE], parts: parts(link('https://example.com')) });
+		expect(group.error?.description).toContain('send links and media in a follow-up message');
+		const binary = await run({ parts: parts(media('card')) }, { items: [withFile()] });
+		expect(binary.error?.description).toBe(
+			"The item's binary fields are: data. Put one of them in Input Binary Field.",
+		);
+		const noBinary = await run({ parts: parts(media()) });
+		expect(noBinary.error?.description).toContain('The item has no binary data');
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('names the item that is wrong', async () => {
+		const result = await run(
+			{ to: ['={{ $json.phone }}'], options: { parallelRequests: 1 } },
+			{ items: [{ json: { phone: LEAD } }, { json: { phone: 'call me' } }] },
+		);
+		expect(result.error?.message).toBe(
+			'To must be a phone number in E.164 format, but got "callme" [item 1]',
+		);
+		expect(chatRequests()).toHaveLength(1);
+	});
+});
+
+describe("Chert › Errors: Chert's envelope in the user's words", () => {
+	it.each([
+		[
+			CODES.missingField,
+			400,
+			'from, to and message.parts are required',
+			'Check From, To and Message Parts',
+		],
+		[CODES.invalidPhone, 400, 'Invalid phone number: +1', 'Use E.164 numbers'],
+		[
+			CODES.urlInFirstMessage,
+			400,
+			'URLs are not allowed in first-message text parts; use a rich_link part',
+			'Move the link into a Rich Link part',
+		],
+		[CODES.tooManyParts, 400, 'A message can have at most 10 parts', 'past the tenth'],
+		[CODES.adjacentText, 400, 'Adjacent text parts are not allowed', 'Merge adjacent text parts'],
+	])('code %s', async (code, status, message, hint) => {
+		fake.script('POST', '/api/v1/chats', fake.failure(status, code, message));
+		const result = await run({});
+		expect(result.error?.message).toBe(`Chert: ${message}`);
+		expect(result.error?.description).toContain(hint);
+		expect(result.error?.description).toMatch(
+			new RegExp(`HTTP ${status}, code ${code}, trace ID trc_\\d+\\.$`),
+		);
+		expect(chatRequests()).toHaveLength(1);
+	});
+
+	it('takes the trace ID from the X-Trace-ID header when the body has none', async () => {
+		fake.script('POST', '/api/v1/chats', {
+			status: 500,
+			headers: { 'x-trace-id': 'trc_from_header' },
+			body: {
+				success: false,
+				error: { status: 500, code: 5000, message: 'Internal error', retryable: false },
+			},
+		});
+		const result = await run({});
+		expect(result.error?.message).toBe('Chert: Internal error');
+		expect(result.error?.description).toContain('trace ID trc_from_header');
+		expect(chatRequests()).toHaveLength(1);
+	});
+
+	it('an unreachable base URL names Chert and the cause', async () => {
+		const result = await run({}, { credential: { baseUrl: 'http://127.0.0.1:9/api/v1' } });
+		expect(result.error?.message).toContain('Could not reach Chert');
+		expectNoSecret(result.error);
+	});
+});
+
+describe('Chert › Continue On Fail', () => {
+	it('keeps going past bad input and refusals, with the error fields on the failed items', async () => {
+		const result = await run(
+			{ from: byNumber('={{ $json.from }}'), to: ['={{ $json.phone }}'] },
+			{
+				continueOnFail: true,
+				items: [
+					{ json: { from: FROM, phone: LEAD } },
+					{ json: { from: FROM, phone: 'nope' } },
+					{ json: { from: '+15555550300', phone: LEAD } },
+					{ json: { from: FROM, phone: COLLEAGUE } },
+				],
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((i) => i.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
+		expect(result.items[0].json.chat).toEqual(expect.objectContaining({ is_group: false }));
+		expect(result.items[1].json.error).toBe(
+			'To must be a phone number in E.164 format, but got "nope" [item 1]',
+		);
+		expect(result.items[2].json).toMatchObject({
+			error: 'Chert: +15555550300 is not assigned to this tenant',
+			statusCode: 403,
+			code: CODES.fromNotOwned,
+			traceId: expect.stringMatching(/^trc_/),
+			retryable: false,
+		});
+		expect(result.items[3].json.chat).toEqual(expect.objectContaining({ is_group: false }));
+		expect(fake.messages).toHaveLength(2);
+		expectNoSecret(result.items);
+	});
+
+	it('never shows the signing secret, in either mode', async () => {
+		for (const authMethod of ['bearer', 'signed'] as const) {
+			const result = await run(
+				{ from: byNumber('+15555550300') },
+				{ continueOnFail: true, credential: { authMethod, tenantSlug: 'acme-sales' } },
+			);
+			expect(result.items[0].json.code).toBe(CODES.fromNotOwned);
+			expectNoSecret(result.items);
+		}
+	});
+});

@@ -1,0 +1,409 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+
+import { FakeServer, header, type FakeResponse, type LoggedRequest } from './fake-server';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const URL_IN_TEXT = /(?:https?:\/\/|www\.)\S+/i;
+const MAX_SKEW_SECONDS = 300;
+
+/**
+ * Chert's error codes. Documented: 1001, 1003, 1005, 1006, 1007, 1008, 2004, 2006, 2012, 2013,
+ * 4001, 4002. Chert documents no code for the rest, so this fake uses 400/409 with codes of its own.
+ */
+export const CODES = {
+	missingField: 1001,
+	invalidPhone: 1003,
+	urlInFirstMessage: 1005,
+	tooManyParts: 1006,
+	rateLimited: 1007,
+	adjacentText: 1008,
+	invalidSignature: 2004,
+	fromNotOwned: 2006,
+	tenantRequired: 2012,
+	clockSkew: 2013,
+	deliveryFailed: 4001,
+	linesSaturated: 4002,
+	// Not documented by Chert: assumptions of this fake.
+	groupTextOnly: 1010,
+	badAttachment: 1011,
+	idempotencyConflict: 1012,
+} as const;
+
+export interface ChertTenant {
+	slug: string;
+	phoneNumbers: Array<{ phone_number: string; is_active: boolean }>;
+}
+
+export interface ChertAccount {
+	signingSecret: string;
+	tenants: ChertTenant[];
+}
+
+interface Attachment {
+	id: string;
+	tenant: string;
+	filename: string;
+	contentType: string;
+	sizeBytes: number;
+	uploadToken: string;
+	bytes?: Buffer;
+}
+
+interface StoredChat {
+	id: string;
+	tenant: string;
+	from: string;
+	to: string[];
+	subject?: string;
+}
+
+/**
+ * Chert's API as documented (docs.trychert.com): bearer or signed requests with the tenant's
+ * signing secret, the tenant header for multi-tenant accounts, the phone numbers, the
+ * attachment upload flow, Create Chat with its part rules, idempotency keys replaying the
+ * original answer, and the error envelope with `retryable` and an X-Trace-ID header.
+ */
+export class ChertFake extends FakeServer {
+	readonly singleTenant: ChertAccount = {
+		signingSecret: 'chert_ss_single_5f2b9c0d7e1a4b36',
+		tenants: [
+			{
+				slug: 'acme-sales',
+				phoneNumbers: [
+					{ phone_number: '+15555550100', is_active: true },
+					{ phone_number: '+15555550101', is_active: true },
+					{ phone_number: '+15555550199', is_active: false },
+				],
+			},
+		],
+	};
+
+	readonly multiTenant: ChertAccount = {
+		signingSecret: 'chert_ss_multi_8a7c6e5d4b3a2910',
+		tenants: [
+			{ slug: 'globex-east', phoneNumbers: [{ phone_number: '+15555550200', is_active: true }] },
+			{ slug: 'globex-west', phoneNumbers: [{ phone_number: '+15555550300', is_active: true }] },
+		],
+	};
+
+	readonly chats = new Map<string, StoredChat>();
+	readonly messages: Array<{ chatId: string; parts: unknown[] }> = [];
+	readonly attachments = new Map<string, Attachment>();
+	/** Idempotency key (per tenant) -> the body first sent with it and Chert's answer. */
+	readonly idempotency = new Map<string, { rawBody: string; answer: FakeResponse }>();
+	/** How far Chert's clock is ahead of this machine's, to test the signature time window. */
+	clockSkewMs = 0;
+	/** A one-off refusal of the next chat to this first recipient (after authentication). */
+	private readonly refusals = new Map<string, FakeResponse>();
+	private traceCounter = 0;
+
+	constructor() {
+		super();
+		this.route('GET', '/api/v1/phone-numbers', (request) =>
+			this.authenticated(request, (tenant) => ({
+				status: 200,
+				body: {
+					phone_numbers: tenant.phoneNumbers.map((number, index) => ({
+						id: `pn_${tenant.slug}_${index}`,
+						phone_line_id: `line_${index}`,
+						phone_number: number.phone_number,
+						service: 'imessage',
+						is_active: number.is_active,
+						capabilities: ['text', 'media', 'rich_link'],
+					})),
+				},
+			})),
+		);
+		this.route('POST', '/api/v1/attachments', (request) =>
+			this.authenticated(request, (tenant) => this.createAttachment(request, tenant)),
+		);
+		this.route('PUT', '/uploads/:id', (request, params) => this.receiveUpload(request, params.id));
+		this.route('POST', '/api/v1/chats', (request) =>
+			this.authenticated(request, (tenant) => this.createChat(request, tenant)),
+		);
+	}
+
+	get apiBaseUrl(): string {
+		return `${this.baseUrl}/api/v1`;
+	}
+
+	override reset(): void {
+		super.reset();
+		this.chats.clear();
+		this.messages.length = 0;
+		this.attachments.clear();
+		this.idempotency.clear();
+		this.clockSkewMs = 0;
+		this.refusals.clear();
+	}
+
+	refuseOnce(recipient: string, response: FakeResponse): void {
+		this.refusals.set(recipient, response);
+	}
+
+	/** An error in Chert's envelope, with the trace id in the body and the X-Trace-ID header. */
+	failure(
+		status: number,
+		code: number,
+		message: string,
+		retryable = false,
+		retryAfter?: number,
+	): FakeResponse {
+		const traceId = `trc_${(++this.traceCounter).toString().padStart(6, '0')}`;
+		const headers: Record<string, string> = { 'x-trace-id': traceId };
+		if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
+		return {
+			status,
+			headers,
+			body: {
+				success: false,
+				error: {
+					status,
+					code,
+					message,
+					retryable,
+					...(retryAfter !== undefined ? { retry_after: retryAfter } : {}),
+				},
+				trace_id: traceId,
+			},
+		};
+	}
+
+	rateLimited(retryAfterSeconds: number): FakeResponse {
+		return this.failure(429, CODES.rateLimited, 'Rate limit exceeded', true, retryAfterSeconds);
+	}
+
+	private authenticated(
+		request: LoggedRequest,
+		handler: (tenant: ChertTenant) => FakeResponse,
+	): FakeResponse {
+		const slug = header(request, 'x-chert-tenant');
+		const signature = header(request, 'x-chert-signature');
+		const accounts = [this.singleTenant, this.multiTenant];
+		let account: ChertAccount | undefined;
+		if (signature !== undefined) {
+			if (!slug) {
+				return this.failure(401, CODES.tenantRequired, 'x-chert-tenant header is required');
+			}
+			account = accounts.find((a) => a.tenants.some((t) => t.slug === slug));
+			if (!account) return this.failure(401, CODES.tenantRequired, `Unknown tenant "${slug}"`);
+			const [version, timestamp, digest] = signature.split(',');
+			if (version !== 'v1' || !/^\d+$/.test(timestamp ?? '') || !digest) {
+				return this.failure(401, CODES.invalidSignature, 'Malformed signature');
+			}
+			const now = Math.floor((Date.now() + this.clockSkewMs) / 1000);
+			if (Math.abs(now - Number(timestamp)) > MAX_SKEW_SECONDS) {
+				return this.failure(401, CODES.clockSkew, 'Signature timestamp outside the allowed window');
+			}
+			const expected = createHmac('sha256', account.signingSecret)
+				.update(`${timestamp}.${request.rawBody}`)
+				.digest('hex');
+			if (
+				expected.length !== digest.length ||
+				!timingSafeEqual(Buffer.from(expected), Buffer.from(digest))
+			) {
+				return this.failure(401, CODES.invalidSignature, 'Invalid signature');
+			}
+		} else {
+			const secret = header(request, 'authorization')?.replace(/^Bearer /, '');
+			account = accounts.find((a) => a.signingSecret === secret);
+			if (!account) return this.failure(401, CODES.invalidSignature, 'Invalid signing secret');
+			if (!slug && account.tenants.length > 1) {
+				return this.failure(
+					401,
+					CODES.tenantRequired,
+					'x-chert-tenant header is required for multi-tenant accounts',
+				);
+			}
+		}
+		const tenant = slug ? account.tenants.find((t) => t.slug === slug) : account.tenants[0];
+		if (!tenant) return this.failure(401, CODES.tenantRequired, `Unknown tenant "${slug}"`);
+		return handler(tenant);
+	}
+
+	private createAttachment(request: LoggedRequest, tenant: ChertTenant): FakeResponse {
+		const body = (request.body ?? {}) as Record<string, unknown>;
+		const { filename, content_type: contentType, size_bytes: sizeBytes } = body;
+		if (typeof filename !== 'string' || typeof contentType !== 'string') {
+			return this.failure(400, CODES.missingField, 'filename and content_type are required');
+		}
+		if (typeof sizeBytes !== 'number' || sizeBytes <= 0 || sizeBytes > 100 * 1024 * 1024) {
+			return this.failure(400, CODES.missingField, 'size_bytes must be between 1 and 100 MB');
+		}
+		const attachment: Attachment = {
+			id: `att_${randomUUID().replace(/-/g, '').slice(0, 16)}`,
+			tenant: tenant.slug,
+			filename,
+			contentType,
+			sizeBytes,
+			uploadToken: `upl_${randomUUID()}`,
+		};
+		this.attachments.set(attachment.id, attachment);
+		return {
+			status: 201,
+			body: {
+				attachment_id: attachment.id,
+				upload_url: `${this.baseUrl}/uploads/${attachment.id}?sig=${attachment.uploadToken}`,
+				required_headers: { 'Content-Type': contentType, 'x-upload-token': attachment.uploadToken },
+				expires_at: new Date(Date.now() + 15 * 60_000).toISOString(),
+			},
+		};
+	}
+
+	/** The pre-signed upload URL: no credential, only the headers Chert asked for. */
+	private receiveUpload(request: LoggedRequest, id: string): FakeResponse {
+		const attachment = this.attachments.get(id);
+		if (
+			!attachment ||
+			request.query.sig !== attachment.uploadToken ||
+			header(request, 'x-upload-token') !== attachment.uploadToken ||
+			header(request, 'authorization') !== undefined ||
+			header(request, 'x-chert-signature') !== undefined
+		) {
+			return { status: 403, body: 'SignatureDoesNotMatch' };
+		}
+		if (header(request, 'content-type') !== attachment.contentType) {
+			return { status: 403, body: 'Content-Type does not match the signed upload' };
+		}
+		// The base server keeps bodies as UTF-8 text, so tests upload files that are valid UTF-8.
+		attachment.bytes = Buffer.from(request.rawBody, 'utf8');
+		if (attachment.bytes.length !== attachment.sizeBytes) {
+			return { status: 400, body: 'Body size does not match size_bytes' };
+		}
+		return { status: 200 };
+	}
+
+	private createChat(request: LoggedRequest, tenant: ChertTenant): FakeResponse {
+		const body = request.body as
+			| {
+					from?: unknown;
+					to?: unknown;
+					message?: { parts?: unknown; subject?: unknown; idempotency_key?: unknown };
+			  }
+			| undefined;
+		const refusal = Array.isArray(body?.to) ? this.refusals.get(String(body.to[0])) : undefined;
+		if (refusal) {
+			this.refusals.delete(String((body?.to as unknown[])[0]));
+			return refusal;
+		}
+		const parts = body?.message?.parts;
+		if (!body || !body.from || !body.to || !Array.isArray(parts) || parts.length === 0) {
+			return this.failure(400, CODES.missingField, 'from, to and message.parts are required');
+		}
+		const to = body.to;
+		if (typeof body.from !== 'string' || !E164.test(body.from)) {
+			return this.failure(400, CODES.invalidPhone, `Invalid phone number: ${String(body.from)}`);
+		}
+		if (!Array.isArray(to) || to.length < 1 || to.length > 31) {
+			return this.failure(400, CODES.invalidPhone, 'to must have 1 to 31 phone numbers');
+		}
+		const badRecipient = to.find((n) => typeof n !== 'string' || !E164.test(n));
+		if (badRecipient !== undefined) {
+			return this.failure(400, CODES.invalidPhone, `Invalid phone number: ${String(badRecipient)}`);
+		}
+		if (parts.length > 10) {
+			return this.failure(400, CODES.tooManyParts, 'A message can have at most 10 parts');
+		}
+		const typed = parts as Array<Record<string, unknown>>;
+		for (const [index, part] of typed.entries()) {
+			if (part.type === 'link') {
+				return this.failure(
+					400,
+					CODES.urlInFirstMessage,
+					'Legacy link parts are not allowed in a first message; use rich_link',
+				);
+			}
+			if (part.type === 'text') {
+				if (typeof part.value !== 'string' || part.value === '') {
+					return this.failure(400, CODES.missingField, `parts[${index}].value is required`);
+				}
+				if (URL_IN_TEXT.test(part.value)) {
+					return this.failure(
+						400,
+						CODES.urlInFirstMessage,
+						'URLs are not allowed in first-message text parts; use a rich_link part',
+					);
+				}
+				if (typed[index - 1]?.type === 'text') {
+					return this.failure(400, CODES.adjacentText, 'Adjacent text parts are not allowed');
+				}
+			}
+			if (to.length > 1 && part.type !== 'text') {
+				return this.failure(
+					400,
+					CODES.groupTextOnly,
+					'Media attachments and rich links are not supported in the first group-create call',
+				);
+			}
+			if (part.type === 'rich_link' && typeof part.url !== 'string') {
+				return this.failure(400, CODES.missingField, `parts[${index}].url is required`);
+			}
+			if (part.type === 'media') {
+				const attachment = this.attachments.get(String(part.attachment_id));
+				if (!attachment || attachment.tenant !== tenant.slug || !attachment.bytes) {
+					return this.failure(
+						400,
+						CODES.badAttachment,
+						`Attachment ${String(part.attachment_id)} was not uploaded`,
+					);
+				}
+			}
+		}
+		const owned = tenant.phoneNumbers.some((n) => n.phone_number === body.from && n.is_active);
+		if (!owned) {
+			return this.failure(403, CODES.fromNotOwned, `${body.from} is not assigned to this tenant`);
+		}
+
+		const key = body.message?.idempotency_key;
+		const stored =
+			typeof key === 'string' ? this.idempotency.get(`${tenant.slug}:${key}`) : undefined;
+		if (stored) {
+			if (stored.rawBody === request.rawBody) return stored.answer;
+			return this.failure(
+				409,
+				CODES.idempotencyConflict,
+				'idempotency_key was already used with a different request body',
+			);
+		}
+
+		const chat: StoredChat = {
+			id: randomUUID(),
+			tenant: tenant.slug,
+			from: body.from,
+			to: to as string[],
+			subject: typeof body.message?.subject === 'string' ? body.message.subject : undefined,
+		};
+		this.chats.set(chat.id, chat);
+		this.messages.push({ chatId: chat.id, parts });
+		const now = new Date().toISOString();
+		const answer: FakeResponse = {
+			status: 200,
+			body: {
+				chat: {
+					id: chat.id,
+					display_name: to.length > 1 ? (chat.subject ?? to.join(', ')) : to[0],
+					handles: to.map((address) => ({ service: 'imessage', address })),
+					is_group: to.length > 1,
+					service: 'imessage',
+					health_score: 87,
+					created_at: now,
+				},
+				message: {
+					id: randomUUID().replace(/-/g, ''),
+					chat_id: chat.id,
+					parts,
+					status: 'sent',
+					direction: 'outbound',
+					created_at: now,
+					delivered_at: null,
+					read_at: null,
+					service: 'imessage',
+				},
+			},
+		};
+		if (typeof key === 'string') {
+			this.idempotency.set(`${tenant.slug}:${key}`, { rawBody: request.rawBody, answer });
+		}
+		return answer;
+	}
+}

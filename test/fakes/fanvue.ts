@@ -1,0 +1,265 @@
+import { FakeServer, header, type FakeResponse, type LoggedRequest } from './fake-server';
+import { OAuth2TokenEndpoint } from './oauth2-token-endpoint';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface FanvueFan {
+	uuid: string;
+	handle: string;
+	displayName: string;
+	/** Whether Fanvue lets the creator open a chat with this user. */
+	contactable: boolean;
+}
+
+/** A token bucket as Fanvue documents it: 200 requests per 60 s per app and user. */
+class TokenBucket {
+	private tokens: number;
+	private last = Date.now();
+
+	constructor(
+		readonly capacity: number,
+		private readonly refillPerMs: number,
+	) {
+		this.tokens = capacity;
+	}
+
+	take(): boolean {
+		this.refill();
+		if (this.tokens < 1) return false;
+		this.tokens -= 1;
+		return true;
+	}
+
+	drainTo(remaining: number): void {
+		this.refill();
+		this.tokens = remaining;
+	}
+
+	/** X-RateLimit-* headers; Reset is when the next request will be allowed (Unix seconds). */
+	headers(): Record<string, string> {
+		this.refill();
+		const msToNext = this.tokens >= 1 ? 0 : (1 - this.tokens) / this.refillPerMs;
+		return {
+			'x-ratelimit-limit': String(this.capacity),
+			'x-ratelimit-remaining': String(Math.floor(this.tokens)),
+			'x-ratelimit-reset': String(Math.ceil((Date.now() + msToNext) / 1000)),
+		};
+	}
+
+	retryAfterSeconds(): number {
+		this.refill();
+		return Math.max(1, Math.ceil((1 - this.tokens) / this.refillPerMs / 1000));
+	}
+
+	private refill(): void {
+		const now = Date.now();
+		this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * this.refillPerMs);
+		this.last = now;
+	}
+}
+
+/**
+ * Fanvue's API as documented (api.fanvue.com/docs): X-Fanvue-API-Version required on every call,
+ * bearer tokens from a Hydra-like token endpoint (HTTP Basic client auth, rotating single-use
+ * refresh tokens, reuse revokes the chain), scopes checked per route, a token bucket with
+ * X-RateLimit-* headers, and the documented error bodies.
+ */
+export class FanvueFake extends FakeServer {
+	readonly clientId = 'fanvue-client-id-0001';
+	readonly clientSecret = 'fanvue-client-secret-s3cr3t';
+	readonly tokens = new OAuth2TokenEndpoint({
+		clientId: this.clientId,
+		clientSecret: this.clientSecret,
+	});
+	readonly currentVersion = '2025-06-26';
+	/** Sunset versions and the version Fanvue names as their successor. */
+	readonly sunsetVersions: Record<string, string> = { '2024-06-01': '2025-06-26' };
+	readonly creatorUuid = 'c0c0c0c0-0000-4000-8000-000000000001';
+	readonly fans: FanvueFan[] = [
+		fan('f0000000-0000-4000-8000-000000000001', 'ada', 'Ada Lovelace', true),
+		fan('f0000000-0000-4000-8000-000000000002', 'grace', 'Grace Hopper', true),
+		fan('f0000000-0000-4000-8000-000000000003', 'blocked', 'Blocked Fan', false),
+	];
+	/** Chats created, as "creator/fan" (creator "self" for the connected account). */
+	readonly chats: string[] = [];
+	/** Scopes the user consented to for this app. */
+	grantedScopes = new Set<string>();
+	/** The account behind the token: an agency manages creators. */
+	readonly managedCreators = new Set([this.creatorUuid]);
+	/** Refuse every access token, even fresh ones (a revoked app). */
+	rejectAllTokens = false;
+	private buckets = new Map<string, TokenBucket>();
+
+	constructor() {
+		super();
+		this.reset();
+		this.tokens.mount(this);
+		this.route('POST', '/chats', (request) =>
+			this.api(request, ['write:chat'], 'self', () => this.createChat(request, 'self')),
+		);
+		this.route('POST', '/creators/:creator/chats', (request, { creator }) =>
+			this.api(request, ['write:chat', 'read:creator'], creator, () =>
+				this.managedCreators.has(creator)
+					? this.createChat(request, creator)
+					: { status: 404, body: { message: 'Creator not found' } },
+			),
+		);
+		this.route('GET', '/chats', (request) =>
+			this.api(request, ['read:chat'], 'self', () => this.listChats(request, true)),
+		);
+		this.route('GET', '/creators/:creator/chats', (request, { creator }) =>
+			this.api(request, ['read:chat', 'read:creator'], creator, () =>
+				this.managedCreators.has(creator)
+					? this.listChats(request, false)
+					: { status: 404, body: { message: 'Creator not found' } },
+			),
+		);
+	}
+
+	override reset(): void {
+		super.reset();
+		this.answered429.clear();
+		this.tokens.refreshLog.length = 0;
+		this.chats.length = 0;
+		this.grantedScopes = new Set([
+			'openid',
+			'offline_access',
+			'offline',
+			'read:self',
+			'read:chat',
+			'write:chat',
+			'read:fan',
+			'read:creator',
+		]);
+		this.rejectAllTokens = false;
+		this.useRateLimit(200, 60_000);
+	}
+
+	/** Fanvue's limit is per app and user, and per creator on creator routes. */
+	useRateLimit(requests: number, perMs: number): void {
+		this.buckets = new Map();
+		this.bucketFactory = () => new TokenBucket(requests, requests / perMs);
+	}
+
+	/** As if other workflows had already used most of this minute's requests. */
+	drainRateLimit(remaining: number, key = 'self'): void {
+		this.bucket(key).drainTo(remaining);
+	}
+
+	/** Every 429 this fake answered. */
+	get rateLimited(): LoggedRequest[] {
+		return this.requests.filter((r) => this.answered429.has(r));
+	}
+
+	private readonly answered429 = new Set<LoggedRequest>();
+	private bucketFactory = () => new TokenBucket(200, 200 / 60_000);
+
+	private bucket(key: string): TokenBucket {
+		let bucket = this.buckets.get(key);
+		if (!bucket) {
+			bucket = this.bucketFactory();
+			this.buckets.set(key, bucket);
+		}
+		return bucket;
+	}
+
+	private api(
+		request: LoggedRequest,
+		scopes: string[],
+		bucketKey: string,
+		handler: () => FakeResponse,
+	): FakeResponse {
+		const version = header(request, 'x-fanvue-api-version');
+		if (version === undefined) {
+			return {
+				status: 400,
+				body: {
+					error: 'Missing API version',
+					message: 'The X-Fanvue-API-Version header is required',
+				},
+			};
+		}
+		if (this.sunsetVersions[version]) {
+			return {
+				status: 410,
+				body: {
+					error: 'API version sunset',
+					message: `API version ${version} is no longer supported`,
+					nextVersion: this.sunsetVersions[version],
+				},
+			};
+		}
+		if (version !== this.currentVersion) {
+			return {
+				status: 400,
+				body: {
+					error: 'Unsupported API version',
+					message: `API version ${version} is not supported. Supported versions: ${this.currentVersion}`,
+				},
+			};
+		}
+		const bearer = this.tokens.bearer(request);
+		if (this.rejectAllTokens || !this.tokens.isValidAccessToken(bearer)) {
+			return { status: 401, body: { error: 'Unauthorized' } };
+		}
+		const missing = scopes.filter((scope) => !this.grantedScopes.has(scope));
+		if (missing.length) return { status: 403, body: { error: 'Insufficient scope' } };
+		const bucket = this.bucket(bucketKey);
+		if (!bucket.take()) {
+			this.answered429.add(request);
+			return {
+				status: 429,
+				headers: { ...bucket.headers(), 'retry-after': String(bucket.retryAfterSeconds()) },
+				body: { error: 'Too many requests' },
+			};
+		}
+		const response = handler();
+		return { ...response, headers: { ...bucket.headers(), ...(response.headers ?? {}) } };
+	}
+
+	private createChat(request: LoggedRequest, creator: string): FakeResponse {
+		const body = request.body as Record<string, unknown> | undefined;
+		const userUuid = body?.userUuid;
+		if (typeof userUuid !== 'string' || !UUID.test(userUuid)) {
+			return {
+				status: 400,
+				body: { errors: [{ path: 'userUuid', message: 'userUuid must be a UUID' }] },
+			};
+		}
+		const target = this.fans.find((f) => f.uuid === userUuid);
+		if (!target) return { status: 404, body: { message: 'User not found' } };
+		if (!target.contactable) {
+			return { status: 400, body: { message: 'User is not contactable' } };
+		}
+		this.chats.push(`${creator}/${userUuid}`);
+		return { status: 201, body: { message: 'Chat created successfully' } };
+	}
+
+	private listChats(request: LoggedRequest, searchable: boolean): FakeResponse {
+		const size = Number(request.query.size ?? 15);
+		const page = Number(request.query.page ?? 1);
+		if (!(size >= 1 && size <= 50) || !(page >= 1)) {
+			return { status: 400, body: { errors: ['size must be between 1 and 50'] } };
+		}
+		const search = (searchable ? (request.query.search ?? '') : '').toLowerCase();
+		const matching = this.fans.filter(
+			(f) =>
+				search === '' ||
+				f.handle.toLowerCase().includes(search) ||
+				f.displayName.toLowerCase().includes(search),
+		);
+		const data = matching.slice((page - 1) * size, page * size).map((f) => ({
+			user: { uuid: f.uuid, handle: f.handle, displayName: f.displayName },
+			isRead: true,
+			unreadMessagesCount: 0,
+		}));
+		return {
+			status: 200,
+			body: { data, pagination: { page, size, hasMore: page * size < matching.length } },
+		};
+	}
+}
+
+function fan(uuid: string, handle: string, displayName: string, contactable: boolean): FanvueFan {
+	return { uuid, handle, displayName, contactable };
+}
