@@ -216,6 +216,10 @@ export async function sendProviderRequest(
 				await sleep(backoffMs(transientRetries++));
 				continue;
 			}
+			if (!request.idempotent && !safeToResend(code)) {
+				// A timeout or a dropped connection after sending: the provider may have acted.
+				failure.hint = `${failure.hint} The request may have reached ${api.name}: check there before running the node again.`;
+			}
 			throw fail(failure);
 		}
 
