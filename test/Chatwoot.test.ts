@@ -497,7 +497,7 @@ describe('Chatwoot › Create Conversation: bad input is refused before sending'
 			'invalid phone',
 			{ contactSource: 'create', contactPhoneNumber: '0415 555' },
 			{},
-			'Phone Number must be a phone number in E.164 format, but got "0415555" [item 0]',
+			'Phone Number must be a phone number in E.164 format, but got "0415 555" [item 0]',
 		],
 		[
 			'HMAC token without an identifier',

@@ -556,7 +556,7 @@ describe('Chert › Create Chat: bad input is refused before any request', () =>
 		[
 			'From in E.164',
 			{ from: byNumber('={{ "555-0100" }}') },
-			'From must be a phone number in E.164 format, but got "5550100" [item 0]',
+			'From must be a phone number in E.164 format, but got "555-0100" [item 0]',
 		],
 		[
 			'To in E.164',
@@ -645,7 +645,7 @@ describe('Chert › Create Chat: bad input is refused before any request', () =>
 			{ items: [{ json: { phone: LEAD } }, { json: { phone: 'call me' } }] },
 		);
 		expect(result.error?.message).toBe(
-			'To must be a phone number in E.164 format, but got "callme" [item 1]',
+			'To must be a phone number in E.164 format, but got "call me" [item 1]',
 		);
 		expect(chatRequests()).toHaveLength(1);
 	});

@@ -87,13 +87,14 @@ export function requireUuid(value: unknown, at: FieldContext): string {
 }
 
 export function requireE164(value: unknown, at: FieldContext): string {
-	const text = requireText(value, at).replace(/[\s().-]/g, '');
+	const given = requireText(value, at);
+	const text = given.replace(/[\s().-]/g, '');
 	if (!E164_PATTERN.test(text)) {
 		throw invalidInput(
 			at.node,
 			at.itemIndex,
 			at.field,
-			`must be a phone number in E.164 format, but got ${quote(text)}`,
+			`must be a phone number in E.164 format, but got ${quote(given)}`,
 			'E.164 is a plus sign, the country code and the number, without spaces: +14155551234.',
 		);
 	}

@@ -1,0 +1,88 @@
+// Build, pack and install this package into an n8n user folder the way n8n's own installer does.
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { run } from './n8n.mjs';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+export const packageName = packageJson.name;
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+export async function build() {
+	await run(npm, ['run', 'build', '--silent'], { cwd: repoRoot, quiet: true });
+}
+
+/** `npm pack` into .cache/pack; returns the tarball's path. */
+export async function pack() {
+	const destination = join(repoRoot, '.cache', 'pack');
+	rmSync(destination, { recursive: true, force: true });
+	mkdirSync(destination, { recursive: true });
+	const output = await run(
+		npm,
+		['pack', '--json', '--loglevel=error', '--pack-destination', destination],
+		{ cwd: repoRoot, quiet: true },
+	);
+	const [{ filename }] = JSON.parse(output.slice(output.indexOf('[')));
+	return join(destination, filename);
+}
+
+/**
+ * What n8n's CommunityPackagesService does for Settings → Community Nodes → Install: unpack the
+ * tarball into <user folder>/.n8n/nodes/node_modules/<name>, drop dev, peer and optional
+ * dependencies, npm install there with n8n's flags, and record the package in nodes/package.json.
+ */
+export async function installLikeN8n(userFolder, tarball) {
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	const packageDir = join(nodesDir, 'node_modules', packageName);
+	mkdirSync(nodesDir, { recursive: true });
+	const manifestPath = join(nodesDir, 'package.json');
+	const manifest = existsSync(manifestPath)
+		? JSON.parse(readFileSync(manifestPath, 'utf8'))
+		: { name: 'installed-nodes', private: true, dependencies: {} };
+
+	rmSync(packageDir, { recursive: true, force: true });
+	mkdirSync(packageDir, { recursive: true });
+	await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1'], { quiet: true });
+
+	const unpackedPath = join(packageDir, 'package.json');
+	const unpacked = JSON.parse(readFileSync(unpackedPath, 'utf8'));
+	delete unpacked.devDependencies;
+	delete unpacked.peerDependencies;
+	delete unpacked.optionalDependencies;
+	writeFileSync(unpackedPath, JSON.stringify(unpacked, null, 2));
+	await run(
+		npm,
+		[
+			'install',
+			'--audit=false',
+			'--fund=false',
+			'--bin-links=false',
+			'--install-strategy=shallow',
+			'--ignore-scripts=true',
+			'--package-lock=false',
+			'--loglevel=error',
+		],
+		{ cwd: packageDir, quiet: true },
+	);
+
+	manifest.dependencies = { ...manifest.dependencies, [packageName]: unpacked.version };
+	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	return { packageDir, version: unpacked.version };
+}
+
+/** Compiles test/fakes to CommonJS in .cache/fakes (no type check: `npm run lint` does that). */
+export async function compileFakes() {
+	const outDir = join(repoRoot, '.cache', 'fakes');
+	rmSync(outDir, { recursive: true, force: true });
+	const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+	await run(process.execPath, [tsc, '-p', 'tsconfig.fakes.json'], { cwd: repoRoot, quiet: true });
+	const fakesDir = join(outDir, 'test', 'fakes');
+	const require = createRequire(join(fakesDir, 'index.js'));
+	return {
+		files: readdirSync(fakesDir).filter((name) => name.endsWith('.js')),
+		load: (file) => require(join(fakesDir, `${file}.js`)),
+	};
+}

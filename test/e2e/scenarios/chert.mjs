@@ -1,0 +1,95 @@
+// Chert in a real n8n: the example workflow against ChertFake, and its bad-input error.
+import assert from 'node:assert/strict';
+
+import { loadExample, withInput } from '../lib/workflows.mjs';
+
+const example = loadExample('chert-create-chat.json');
+const NODE = 'Text the lead';
+
+export default {
+	id: 'chert',
+	node: 'chert',
+	credentialTypes: ['chertApi'],
+
+	async startFakes(fakes) {
+		const { ChertFake } = fakes.load('chert');
+		return { chert: await new ChertFake().start() };
+	},
+
+	credentials: ({ chert }) => [
+		{
+			name: 'Chert account',
+			type: 'chertApi',
+			data: {
+				signingSecret: chert.singleTenant.signingSecret,
+				baseUrl: chert.apiBaseUrl,
+				authMethod: 'bearer',
+				tenantSlug: '',
+			},
+		},
+	],
+
+	secrets: ({ chert }) => [chert.singleTenant.signingSecret],
+
+	/** The first workflow is the example itself; the dev demo imports that one. */
+	workflows: [
+		{
+			name: 'texts the lead from the team number with the example input',
+			workflow: example,
+			check({ output, sent, fakes: { chert } }) {
+				const requests = sent('chert').filter((request) => request.method === 'POST');
+				assert.equal(requests.length, 1, 'one POST');
+				const [request] = requests;
+				assert.equal(request.path, '/api/v1/chats');
+				assert.equal(request.headers.authorization, `Bearer ${chert.singleTenant.signingSecret}`);
+				assert.match(String(request.headers['content-type']), /^application\/json/);
+				assert.deepEqual(request.body, {
+					from: '+15555550100',
+					to: ['+14155551234'],
+					message: {
+						parts: [
+							{ type: 'text', value: 'Hi Sam - got a minute for a quick demo?' },
+							{ type: 'rich_link', url: 'https://example.com/demo' },
+						],
+						idempotency_key: request.body.message.idempotency_key,
+					},
+				});
+				assert.match(request.body.message.idempotency_key, /^n8n-[0-9a-f]{48}$/);
+
+				const [result, ...others] = output(NODE);
+				assert.equal(others.length, 0, 'one output item');
+				const [chat] = chert.chats.values();
+				assert.equal(result.chat.id, chat.id);
+				assert.equal(result.chat.is_group, false);
+				assert.equal(result.message.chat_id, chat.id);
+				assert.equal(result.message.status, 'sent');
+			},
+		},
+		{
+			name: 'a lead number that is not E.164 ends in the node error, nothing sent',
+			workflow: withInput(example, 'leadPhone', 'unknown'),
+			error: 'To must be a phone number in E.164 format, but got "unknown" [item 0]',
+			check({ sent }) {
+				assert.deepEqual(sent('chert'), []);
+			},
+		},
+	],
+
+	browser: {
+		search: 'Chert',
+		action: 'Create a chat',
+		parameters: ['from', 'subject'],
+		labels: ['To', 'Add Recipient', 'Message Parts', 'Add Part'],
+		credentialParameters: ['signingSecret', 'baseUrl', 'authMethod'],
+		async inspect({ page, ndv, byTestId }) {
+			// Idempotency Key sits in Options.
+			// 2.x shows a button, 1.x a select with the same words as placeholder.
+			await byTestId(ndv, 'collection-parameter-add')
+				.or(ndv.getByPlaceholder(/^Add Option$/i))
+				.first()
+				.click();
+			await page.getByText('Idempotency Key', { exact: true }).last().waitFor();
+			await page.keyboard.press('Escape');
+		},
+	},
+};

@@ -1,0 +1,131 @@
+// Fanvue in a real n8n: an expired OAuth2 access token refreshed by n8n itself (new tokens saved
+// in n8n's database), the example workflow against FanvueFake, and its bad-input error.
+import assert from 'node:assert/strict';
+
+import { loadExample, withInput } from '../lib/workflows.mjs';
+
+const example = loadExample('fanvue-create-chat.json');
+const NODE = 'Open Fanvue chat';
+const ADA = 'f0000000-0000-4000-8000-000000000001';
+const SCOPE = 'openid offline_access offline read:self read:chat write:chat read:fan read:creator';
+
+export default {
+	id: 'fanvue',
+	node: 'fanvue',
+	credentialTypes: ['fanvueOAuth2Api'],
+
+	async startFakes(fakes) {
+		const { FanvueFake } = fakes.load('fanvue');
+		const fanvue = await new FanvueFake().start();
+		// The stored access token has expired by the time the workflow runs.
+		fanvue.grant = fanvue.tokens.issueGrant();
+		fanvue.tokens.expireAccessTokens();
+		return { fanvue };
+	},
+
+	credentials: ({ fanvue }) => [
+		{
+			name: 'Fanvue account',
+			type: 'fanvueOAuth2Api',
+			data: {
+				grantType: 'pkce',
+				clientId: fanvue.clientId,
+				clientSecret: fanvue.clientSecret,
+				authUrl: `${fanvue.baseUrl}/oauth2/auth`,
+				accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
+				authentication: 'header',
+				scope: SCOPE,
+				apiBaseUrl: fanvue.baseUrl,
+				oauthTokenData: { ...fanvue.grant, token_type: 'bearer' },
+			},
+		},
+	],
+
+	secrets: ({ fanvue }) => [
+		fanvue.clientSecret,
+		fanvue.grant.access_token,
+		fanvue.grant.refresh_token,
+	],
+
+	/** The first workflow is the example itself; the dev demo imports that one. */
+	workflows: [
+		{
+			name: 'refreshes the expired token inside n8n, then opens the chat',
+			workflow: example,
+			async check({ output, sent, fakes: { fanvue }, instance }) {
+				assert.deepEqual(fanvue.tokens.refreshLog, [
+					{ refreshToken: fanvue.grant.refresh_token, outcome: 'ok' },
+				]);
+				const requests = sent('fanvue');
+				assert.deepEqual(
+					requests.map((request) => `${request.method} ${request.path}`),
+					['POST /chats', 'POST /oauth2/token', 'POST /chats'],
+				);
+				const [expired, refresh, retried] = requests;
+				assert.equal(expired.headers.authorization, `Bearer ${fanvue.grant.access_token}`);
+				const basic = Buffer.from(`${fanvue.clientId}:${fanvue.clientSecret}`).toString('base64');
+				assert.equal(refresh.headers.authorization, `Basic ${basic}`);
+				assert.equal(new URLSearchParams(refresh.rawBody).get('grant_type'), 'refresh_token');
+				assert.equal(
+					new URLSearchParams(refresh.rawBody).get('refresh_token'),
+					fanvue.grant.refresh_token,
+				);
+				for (const call of [expired, retried]) {
+					assert.equal(call.headers['x-fanvue-api-version'], '2025-06-26');
+					assert.deepEqual(call.body, { userUuid: ADA });
+				}
+				assert.notEqual(retried.headers.authorization, expired.headers.authorization);
+
+				assert.deepEqual(output(NODE), [
+					{ fanUuid: ADA, creatorUuid: null, created: true, message: 'Chat created successfully' },
+				]);
+				assert.deepEqual(fanvue.chats, [`self/${ADA}`]);
+
+				// n8n saved the renewed tokens: the next execution starts from them.
+				const stored = (await instance.decryptedCredentials()).find(
+					(credential) => credential.type === 'fanvueOAuth2Api',
+				);
+				const saved = stored.data.oauthTokenData;
+				assert.equal(`Bearer ${saved.access_token}`, retried.headers.authorization);
+				assert.notEqual(saved.refresh_token, fanvue.grant.refresh_token);
+			},
+		},
+		{
+			name: 'a fan ID that is not a UUID ends in the node error, nothing sent',
+			workflow: withInput(example, 'fanUuid', 'ada'),
+			error: 'Fan must be a UUID, but got "ada" [item 0]',
+			check({ sent }) {
+				assert.deepEqual(sent('fanvue'), []);
+			},
+		},
+	],
+
+	browser: {
+		search: 'Fanvue',
+		action: 'Create a chat',
+		parameters: ['fan'],
+		credentialParameters: ['clientId', 'clientSecret', 'scope', 'apiBaseUrl'],
+		credentialTexts: ['OAuth Redirect URL', '/rest/oauth2-credential/callback'],
+		async inspectCredential({ modal, byTestId }) {
+			// With the app's client ID and secret filled in, n8n offers its OAuth connect flow.
+			await byTestId(modal, 'parameter-input-clientId').locator('input').first().fill('my-app');
+			await byTestId(modal, 'parameter-input-clientSecret').locator('input').first().fill('secret');
+			await modal
+				.getByText(/connect my account|sign in with/i)
+				.first()
+				.waitFor({ state: 'visible' });
+		},
+		async inspect({ page, ndv, byTestId }) {
+			// Fan: from the list or by UUID; the creator (agency) sits in Options.
+			await byTestId(ndv, 'rlc-mode-selector').first().click();
+			await byTestId(page, 'mode-id').last().waitFor();
+			await page.keyboard.press('Escape');
+			await byTestId(ndv, 'collection-parameter-add')
+				.or(ndv.getByPlaceholder(/^Add Option$/i))
+				.first()
+				.click();
+			await page.getByText('As Creator (Agency)', { exact: true }).last().waitFor();
+			await page.keyboard.press('Escape');
+		},
+	},
+};

@@ -1,0 +1,81 @@
+// Recoup in a real n8n: the example workflow against RecoupFake, and its bad-input error.
+import assert from 'node:assert/strict';
+
+import { loadExample, withInput } from '../lib/workflows.mjs';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const example = loadExample('recoup-create-chat.json');
+const NODE = 'Create Recoup chat';
+
+export default {
+	id: 'recoup',
+	node: 'recoup',
+	credentialTypes: ['recoupApi'],
+
+	async startFakes(fakes) {
+		const { RecoupFake } = fakes.load('recoup');
+		return { recoup: await new RecoupFake().start() };
+	},
+
+	credentials: ({ recoup }) => [
+		{
+			name: 'Recoup account',
+			type: 'recoupApi',
+			data: { apiKey: recoup.apiKey, baseUrl: recoup.baseUrl },
+		},
+	],
+
+	secrets: ({ recoup }) => [recoup.apiKey],
+
+	/** The first workflow is the example itself; the dev demo imports that one. */
+	workflows: [
+		{
+			name: 'creates a chat about the artist with the example input',
+			workflow: example,
+			check({ output, sent, fakes: { recoup } }) {
+				const [request, ...more] = sent('recoup');
+				assert.equal(more.length, 0, 'one request');
+				assert.equal(request.method, 'POST');
+				assert.equal(request.path, '/api/chats');
+				assert.equal(request.headers['x-api-key'], recoup.apiKey);
+				assert.equal(request.headers.authorization, undefined);
+				assert.match(String(request.headers['content-type']), /^application\/json/);
+				assert.match(request.body.chatId, UUID);
+				assert.deepEqual(request.body, {
+					chatId: request.body.chatId,
+					artistId: 'a1a1a1a1-0000-4000-8000-000000000001',
+					topic: 'Pulse Feb 2: single release plan',
+					firstMessage:
+						'Draft a two-week release plan for the new single, with TikTok and playlist pitching dates.',
+				});
+
+				const [chat, ...others] = output(NODE);
+				assert.equal(others.length, 0, 'one output item');
+				assert.deepEqual(chat, {
+					id: request.body.chatId,
+					title: 'Pulse Feb 2: single release plan',
+					accountId: recoup.accountId,
+					artistId: 'a1a1a1a1-0000-4000-8000-000000000001',
+					sessionId: chat.sessionId,
+					updatedAt: chat.updatedAt,
+				});
+				assert.match(chat.sessionId, UUID);
+			},
+		},
+		{
+			name: 'an artist ID that is not a UUID ends in the node error, nothing sent',
+			workflow: withInput(example, 'artistId', 'nova-lane'),
+			error: 'Artist must be a UUID, but got "nova-lane" [item 0]',
+			check({ sent }) {
+				assert.deepEqual(sent('recoup'), []);
+			},
+		},
+	],
+
+	browser: {
+		search: 'Recoup',
+		action: 'Create a chat',
+		parameters: ['artist', 'topic'],
+		credentialParameters: ['apiKey', 'baseUrl'],
+	},
+};
