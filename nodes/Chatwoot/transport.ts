@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import type { ProviderFailure } from '../shared/errors';
 import type { HttpAnswer, ProviderApi } from '../shared/request';
+import { oncePerRun } from '../shared/run-cache';
 
 export const CHATWOOT_CREDENTIAL = 'chatwootApi';
 
@@ -86,6 +87,8 @@ export function chatwootApi(step: ChatwootStep, hmacTokenSet: boolean): Provider
 	return {
 		name: 'Chatwoot',
 		credentialType: CHATWOOT_CREDENTIAL,
+		// The public client API has no auth header: the inbox identifier is in the URL.
+		authenticatesRequests: false,
 		readFailure: (answer) => readChatwootFailure(answer, step, hmacTokenSet),
 		// rack-attack's default throttle in Chatwoot: 3000 requests a minute per IP.
 		publishedRateLimit: { requests: 3000, perMs: 60_000 },
@@ -107,7 +110,11 @@ export async function getChatwootConnection(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<ChatwootConnection> {
-	const credentials = await ctx.getCredentials(CHATWOOT_CREDENTIAL, itemIndex);
+	const credentials = await oncePerRun(
+		ctx,
+		CHATWOOT_CREDENTIAL,
+		async () => await ctx.getCredentials(CHATWOOT_CREDENTIAL, itemIndex),
+	);
 	const baseUrl = String(credentials.baseUrl ?? '')
 		.trim()
 		.replace(/\/+$/, '');

@@ -7,6 +7,7 @@ import type {
 
 import type { ProviderFailure } from '../shared/errors';
 import { sendProviderRequest, type HttpAnswer, type ProviderApi } from '../shared/request';
+import { oncePerRun } from '../shared/run-cache';
 
 export const CHERT_CREDENTIAL = 'chertApi';
 
@@ -116,7 +117,11 @@ export interface ChertConnection {
 export async function getChertConnection(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 ): Promise<ChertConnection> {
-	const credentials = await ctx.getCredentials(CHERT_CREDENTIAL);
+	const credentials = await oncePerRun(
+		ctx,
+		CHERT_CREDENTIAL,
+		async () => await ctx.getCredentials(CHERT_CREDENTIAL),
+	);
 	const baseUrl = String(credentials.baseUrl ?? '')
 		.trim()
 		.replace(/\/+$/, '');

@@ -8,6 +8,7 @@ import type {
 import type { ProviderFailure } from '../shared/errors';
 import type { HttpAnswer, ProviderApi } from '../shared/request';
 import type { RateLimitReading } from '../shared/pacing';
+import { oncePerRun } from '../shared/run-cache';
 
 export const FANVUE_CREDENTIAL = 'fanvueOAuth2Api';
 export const DEFAULT_API_VERSION = '2025-06-26';
@@ -140,7 +141,11 @@ export interface FanvueConnection {
 export async function getFanvueConnection(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 ): Promise<FanvueConnection> {
-	const credentials = await ctx.getCredentials(FANVUE_CREDENTIAL);
+	const credentials = await oncePerRun(
+		ctx,
+		FANVUE_CREDENTIAL,
+		async () => await ctx.getCredentials(FANVUE_CREDENTIAL),
+	);
 	const tokens = (credentials.oauthTokenData ?? {}) as IDataObject;
 	const baseUrl =
 		String(credentials.apiBaseUrl ?? '')

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-
 
 import type { ProviderFailure } from '../shared/errors';
 import type { HttpAnswer, ProviderApi } from '../shared/request';
+import { oncePerRun } from '../shared/run-cache';
 
 export const RECOUP_CREDENTIAL = 'recoupApi';
 
@@ -53,7 +54,11 @@ export interface RecoupConnection {
 export async function getRecoupConnection(
 	ctx: IExecuteFunctions | ILoadOptionsFunctions,
 ): Promise<RecoupConnection> {
-	const credentials = await ctx.getCredentials(RECOUP_CREDENTIAL);
+	const credentials = await oncePerRun(
+		ctx,
+		RECOUP_CREDENTIAL,
+		async () => await ctx.getCredentials(RECOUP_CREDENTIAL),
+	);
 	const baseUrl = String(credentials.baseUrl ?? '')
 		.trim()
 		.replace(/\/+$/, '');

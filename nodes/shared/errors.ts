@@ -68,12 +68,16 @@ export function toNodeApiError(
 		...(clean.traceId ? { traceId: clean.traceId } : {}),
 		...((clean.details ?? {}) as JsonObject),
 	};
-	return new NodeApiError(node, response, {
-		message: `${clean.provider}: ${clean.message}`,
+	const message = `${clean.provider}: ${clean.message}`;
+	const error = new NodeApiError(node, response, {
+		message,
 		description: describe(clean),
 		httpCode: clean.statusCode !== undefined ? String(clean.statusCode) : undefined,
 		itemIndex,
 	});
+	// NodeApiError swaps messages that carry a network code (ECONNREFUSED…) for a generic sentence.
+	error.message = message;
+	return error;
 }
 
 /** The failure behind an error this package raised, for Continue On Fail output items. */

@@ -7,22 +7,37 @@ import type { IExecuteFunctions } from 'n8n-workflow';
  * execution, another node, another pass through a loop or another item.
  */
 export function stableItemKey(ctx: IExecuteFunctions, itemIndex: number, purpose: string): string {
-	const node = ctx.getNode();
-	let runIndex = 0;
-	try {
-		runIndex = Number(ctx.getWorkflowDataProxy(itemIndex).$runIndex) || 0;
-	} catch {
-		runIndex = 0;
+	return createHash('sha256')
+		.update([runPrefix(ctx), String(itemIndex), purpose].join('\u0000'))
+		.digest('hex');
+}
+
+const runPrefixes = new WeakMap<object, string>();
+
+/** Workflow, execution, node and run index: the same for every item of one node run. */
+function runPrefix(ctx: IExecuteFunctions): string {
+	let prefix = runPrefixes.get(ctx);
+	if (prefix === undefined) {
+		const node = ctx.getNode();
+		// n8n-core's context carries the run index; building a data proxy per item would cost more.
+		const ownRunIndex = (ctx as { runIndex?: unknown }).runIndex;
+		let runIndex = typeof ownRunIndex === 'number' ? ownRunIndex : 0;
+		if (typeof ownRunIndex !== 'number') {
+			try {
+				runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex) || 0;
+			} catch {
+				runIndex = 0;
+			}
+		}
+		prefix = [
+			ctx.getWorkflow().id ?? '',
+			ctx.getExecutionId() ?? '',
+			node.id ?? node.name,
+			String(runIndex),
+		].join('\u0000');
+		runPrefixes.set(ctx, prefix);
 	}
-	const parts = [
-		ctx.getWorkflow().id ?? '',
-		ctx.getExecutionId() ?? '',
-		node.id ?? node.name,
-		String(runIndex),
-		String(itemIndex),
-		purpose,
-	];
-	return createHash('sha256').update(parts.join('\u0000')).digest('hex');
+	return prefix;
 }
 
 /** A UUID (version 5 layout) derived from a stable key, for APIs that upsert on a client id. */

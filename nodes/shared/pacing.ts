@@ -70,10 +70,10 @@ export class RequestPacer {
 	private observe(reading: RateLimitReading): void {
 		this.refill();
 		this.calibrated = true;
-		if (reading.limit !== undefined && reading.limit > 0 && reading.limit !== this.capacity) {
-			const windowMs = this.refillPerMs > 0 ? this.capacity / this.refillPerMs : undefined;
+		if (reading.limit !== undefined && reading.limit > 0) {
+			// The header sizes the bucket; the documented limit still gives the refill rate.
 			this.capacity = reading.limit;
-			if (windowMs) this.refillPerMs = reading.limit / windowMs;
+			this.tokens = Math.min(this.tokens, this.capacity);
 		}
 		if (reading.remaining !== undefined) {
 			// Requests still in flight will spend from what the provider reported as left.

@@ -40,6 +40,9 @@ export interface ProviderApi {
 	/** When the wait for a 429 is not given by the provider. */
 	retryAfterFallbackMs?: number;
 	oauth2?: boolean;
+	/** False when the credential adds nothing to requests (its secret is in the URL): requests then
+	 * skip reading the credential again. */
+	authenticatesRequests?: boolean;
 }
 
 export interface ProviderRequest {
@@ -203,11 +206,11 @@ export async function sendProviderRequest(
 
 		let answer: HttpAnswer;
 		try {
-			answer = (await ctx.helpers.httpRequestWithAuthentication.call(
-				ctx,
-				api.credentialType,
-				options,
-			)) as HttpAnswer;
+			answer = (
+				api.authenticatesRequests === false
+					? await ctx.helpers.httpRequest(options)
+					: await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, options)
+			) as HttpAnswer;
 		} catch (error) {
 			pacer?.release();
 			const failure = transportFailure(api, error);
