@@ -70,15 +70,15 @@ export class RequestPacer {
 	private observe(reading: RateLimitReading): void {
 		this.refill();
 		this.calibrated = true;
-		if (reading.limit !== undefined && reading.limit > 0) {
-			// The header sizes the bucket; the documented limit still gives the refill rate.
-			this.capacity = reading.limit;
-			this.tokens = Math.min(this.tokens, this.capacity);
-		}
+		// The provider's own count wins over our estimate, in both directions.
+		if (reading.limit !== undefined && reading.limit > 0) this.capacity = reading.limit;
 		if (reading.remaining !== undefined) {
 			// Requests still in flight will spend from what the provider reported as left.
-			this.tokens = Math.min(this.tokens, Math.max(0, reading.remaining - this.inFlight));
-			if (reading.remaining <= 0 && reading.resetAt !== undefined) this.blockUntil(reading.resetAt);
+			this.tokens = Math.min(this.capacity, Math.max(0, reading.remaining - this.inFlight));
+			// With a documented refill rate the next token is near; without one, wait for the reset.
+			if (reading.remaining <= 0 && reading.resetAt !== undefined && this.refillPerMs <= 0) {
+				this.blockUntil(reading.resetAt);
+			}
 		}
 	}
 
