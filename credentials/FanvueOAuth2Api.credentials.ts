@@ -36,11 +36,19 @@ export class FanvueOAuth2Api implements ICredentialType {
 		},
 		{
 			displayName: 'Scope',
-			name: 'scope',
+			name: 'appScopes',
 			type: 'string',
 			default: `${REFRESH_SCOPES} ${CHAT_SCOPES}`,
 			description:
 				'Space-separated. Must be exactly the scopes ticked for your app in Fanvue, or Fanvue refuses to connect. Keep "openid offline_access offline": without them the connection cannot renew itself. Create Chat needs write:chat (and read:creator to create as an agency creator); the fan list needs read:chat.',
+		},
+		{
+			// n8n replaces a stored `scope` of a custom OAuth2 type with its default when it connects,
+			// so the default reads the user's visible field.
+			displayName: 'Scope (From the Field Above)',
+			name: 'scope',
+			type: 'hidden',
+			default: '={{$self["appScopes"]}}',
 		},
 		{
 			displayName: 'Auth URI Query Parameters',

@@ -84,11 +84,13 @@ describe('Fanvue › credential', () => {
 			authentication: 'header',
 			apiBaseUrl: 'https://api.fanvue.com',
 		});
-		const scopes = String(defaults.scope).split(' ');
+		const scopes = String(defaults.appScopes).split(' ');
 		expect(scopes).toEqual(expect.arrayContaining(['openid', 'offline_access', 'offline']));
 		expect(scopes).toEqual(expect.arrayContaining(['write:chat', 'read:chat', 'read:creator']));
-		// Editable: Fanvue wants exactly the scopes ticked for the app.
-		expect(credential.properties.find((p) => p.name === 'scope')?.type).toBe('string');
+		// Editable: Fanvue wants exactly the scopes ticked for the app. n8n resets a custom OAuth2
+		// type's stored scope to its default on connect, so the hidden scope reads the visible field.
+		expect(credential.properties.find((p) => p.name === 'appScopes')?.type).toBe('string');
+		expect(defaults.scope).toBe('={{$self["appScopes"]}}');
 	});
 });
 

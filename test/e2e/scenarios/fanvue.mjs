@@ -34,6 +34,7 @@ export default {
 				authUrl: `${fanvue.baseUrl}/oauth2/auth`,
 				accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
 				authentication: 'header',
+				appScopes: SCOPE,
 				scope: SCOPE,
 				apiBaseUrl: fanvue.baseUrl,
 				oauthTokenData: { ...fanvue.grant, token_type: 'bearer' },
@@ -104,7 +105,7 @@ export default {
 		search: 'Fanvue',
 		action: 'Create a chat',
 		parameters: ['fan'],
-		credentialParameters: ['clientId', 'clientSecret', 'scope', 'apiBaseUrl'],
+		credentialParameters: ['clientId', 'clientSecret', 'appScopes', 'apiBaseUrl'],
 		credentialTexts: ['OAuth Redirect URL', '/rest/oauth2-credential/callback'],
 		async inspectCredential({ modal, byTestId }) {
 			// With the app's client ID and secret filled in, n8n offers its OAuth connect flow.
