@@ -1,0 +1,268 @@
+// The four providers as the benchmark drives them: the fake to start and seed, what each item
+// creates there, our node's parameters, and the same request made with n8n's HTTP Request node.
+export const TRIGGER = 'Start';
+export const INPUT = 'Leads';
+
+/** Per-item fields, the same for every provider; each node reads the ones it needs. */
+export const lead = {
+	phone: (i) => `+1415${String(i).padStart(7, '0')}`,
+	fanUuid: (i) => `f1000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+	sourceId: (i) => `lead-${String(i).padStart(6, '0')}`,
+};
+
+/** A Code node's JavaScript emitting `count` leads, as a CRM export or a form backlog would. */
+export function leadsCode(count) {
+	return `const artistId = 'a1a1a1a1-0000-4000-8000-000000000001';
+const items = [];
+for (let i = 0; i < ${count}; i++) {
+	const n = String(i).padStart(6, '0');
+	items.push({
+		json: {
+			leadId: 'lead-' + n,
+			sourceId: 'lead-' + n,
+			name: 'Lead ' + n,
+			email: 'lead' + n + '@example.com',
+			phone: '+1415' + String(i).padStart(7, '0'),
+			fanUuid: 'f1000000-0000-4000-8000-' + String(i).padStart(12, '0'),
+			artistId,
+			topic: 'Lead ' + n + ': spring tour plan',
+			message: 'Hi Lead ' + n + ', thanks for asking about the spring tour dates.',
+			source: 'spring-tour-form',
+			createdAt: new Date(Date.UTC(2026, 10, 1) + i * 60000).toISOString(),
+		},
+	});
+}
+return items;`;
+}
+
+const locator = (mode, value) => ({ __rl: true, mode, value });
+
+function jsonBody(expression) {
+	return {
+		sendBody: true,
+		contentType: 'json',
+		specifyBody: 'json',
+		jsonBody: `={{ JSON.stringify(${expression}) }}`,
+	};
+}
+
+function headerAuth(credentialId) {
+	return {
+		parameters: { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' },
+		credentials: { httpHeaderAuth: { id: credentialId, name: credentialId } },
+	};
+}
+
+/** How many distinct items the fake holds an object for, and how many objects beyond that. */
+function tally(keys) {
+	const distinct = new Set(keys).size;
+	return { created: distinct, duplicates: keys.length - distinct };
+}
+
+export const providers = {
+	recoup: {
+		name: 'Recoup',
+		nodeType: 'recoup',
+		credentialType: 'recoupApi',
+		async start(fakes) {
+			const { RecoupFake } = fakes.load('recoup');
+			return await new RecoupFake().start();
+		},
+		seed() {},
+		credentials: (fake) => ({
+			ours: { apiKey: fake.apiKey, baseUrl: fake.baseUrl },
+			http: { type: 'httpHeaderAuth', data: { name: 'x-api-key', value: fake.apiKey } },
+		}),
+		parameters: () => ({
+			resource: 'chat',
+			operation: 'create',
+			artist: locator('id', '={{ $json.artistId }}'),
+			topic: '={{ $json.topic }}',
+			options: {},
+		}),
+		http: (fake, credentialId) => {
+			const auth = headerAuth(credentialId);
+			return {
+				parameters: {
+					method: 'POST',
+					url: `${fake.baseUrl}/api/chats`,
+					...auth.parameters,
+					...jsonBody('{ artistId: $json.artistId, topic: $json.topic }'),
+					options: {},
+				},
+				credentials: auth.credentials,
+			};
+		},
+		count: (fake) => tally([...fake.chats.values()].map((chat) => chat.topic)),
+	},
+
+	chert: {
+		name: 'Chert',
+		nodeType: 'chert',
+		credentialType: 'chertApi',
+		async start(fakes) {
+			const { ChertFake } = fakes.load('chert');
+			return await new ChertFake().start();
+		},
+		seed() {},
+		credentials: (fake) => ({
+			ours: {
+				signingSecret: fake.singleTenant.signingSecret,
+				baseUrl: fake.apiBaseUrl,
+				authMethod: 'bearer',
+				tenantSlug: '',
+			},
+			http: {
+				type: 'httpHeaderAuth',
+				data: { name: 'Authorization', value: `Bearer ${fake.singleTenant.signingSecret}` },
+			},
+		}),
+		parameters: () => ({
+			resource: 'chat',
+			operation: 'create',
+			from: locator('number', '+15555550100'),
+			to: ['={{ $json.phone }}'],
+			parts: { part: [{ type: 'text', text: '={{ $json.message }}' }] },
+			options: {},
+		}),
+		http: (fake, credentialId) => {
+			const auth = headerAuth(credentialId);
+			return {
+				parameters: {
+					method: 'POST',
+					url: `${fake.apiBaseUrl}/chats`,
+					...auth.parameters,
+					...jsonBody(
+						"{ from: '+15555550100', to: [$json.phone], message: { parts: [{ type: 'text', value: $json.message }] } }",
+					),
+					options: {},
+				},
+				credentials: auth.credentials,
+			};
+		},
+		count: (fake) => tally([...fake.chats.values()].map((chat) => chat.to[0])),
+	},
+
+	chatwoot: {
+		name: 'Chatwoot',
+		nodeType: 'chatwoot',
+		credentialType: 'chatwootApi',
+		inbox: 'inboxApiSecret123',
+		async start(fakes) {
+			const { ChatwootFake } = fakes.load('chatwoot');
+			return await new ChatwootFake().start();
+		},
+		/** One contact per lead in the API inbox, with the lead's id as its source_id. */
+		seed(fake, count) {
+			for (let i = 0; i < count; i++) {
+				const id = fake.contacts.length + 1;
+				fake.contacts.push({
+					id,
+					name: `Lead ${i}`,
+					email: null,
+					phone_number: null,
+					identifier: null,
+					custom_attributes: {},
+				});
+				fake.contactInboxes.push({
+					inboxIdentifier: providers.chatwoot.inbox,
+					sourceId: lead.sourceId(i),
+					contactId: id,
+					hmacVerified: false,
+				});
+			}
+		},
+		credentials: (fake) => ({
+			ours: {
+				baseUrl: fake.baseUrl,
+				inboxSecret: providers.chatwoot.inbox,
+				contactIdentifier: '',
+				hmacToken: '',
+			},
+			http: undefined,
+		}),
+		parameters: () => ({
+			resource: 'conversation',
+			operation: 'create',
+			contactSource: 'identifier',
+			contactIdentifier: '={{ $json.sourceId }}',
+			customAttributes: { attribute: [{ key: 'lead_id', value: '={{ $json.leadId }}' }] },
+			options: {},
+		}),
+		http: (fake) => ({
+			parameters: {
+				method: 'POST',
+				url: `=${fake.baseUrl}/public/api/v1/inboxes/${providers.chatwoot.inbox}/contacts/{{ $json.sourceId }}/conversations`,
+				...jsonBody('{ custom_attributes: { lead_id: $json.leadId } }'),
+				options: {},
+			},
+		}),
+		count: (fake) => tally(fake.conversations.map((conversation) => conversation.sourceId)),
+	},
+
+	fanvue: {
+		name: 'Fanvue',
+		nodeType: 'fanvue',
+		credentialType: 'fanvueOAuth2Api',
+		async start(fakes) {
+			const { FanvueFake } = fakes.load('fanvue');
+			return await new FanvueFake().start();
+		},
+		/** Fans the creator may message, one per lead. */
+		seed(fake, count) {
+			const known = new Set(fake.fans.map((fan) => fan.uuid));
+			for (let i = 0; i < count; i++) {
+				const uuid = lead.fanUuid(i);
+				if (known.has(uuid)) continue;
+				fake.fans.push({ uuid, handle: `fan${i}`, displayName: `Fan ${i}`, contactable: true });
+			}
+		},
+		/** Both credentials start from their own grant: the same client, token URL and scopes. */
+		credentials: (fake) => {
+			const client = {
+				clientId: fake.clientId,
+				clientSecret: fake.clientSecret,
+				authUrl: `${fake.baseUrl}/oauth2/auth`,
+				accessTokenUrl: `${fake.baseUrl}${fake.tokens.path}`,
+				scope: 'openid offline_access offline read:self read:chat write:chat read:fan read:creator',
+				authQueryParameters: '',
+				authentication: 'header',
+			};
+			const tokens = () => ({
+				...fake.tokens.issueGrant(),
+				token_type: 'bearer',
+				expires_in: 3600,
+				scope: client.scope,
+			});
+			return {
+				ours: { ...client, grantType: 'pkce', apiBaseUrl: fake.baseUrl, oauthTokenData: tokens() },
+				http: {
+					type: 'oAuth2Api',
+					data: { ...client, grantType: 'pkce', oauthTokenData: tokens() },
+				},
+			};
+		},
+		parameters: () => ({
+			resource: 'chat',
+			operation: 'create',
+			fan: locator('id', '={{ $json.fanUuid }}'),
+			options: {},
+		}),
+		http: (fake, credentialId) => ({
+			parameters: {
+				method: 'POST',
+				url: `${fake.baseUrl}/chats`,
+				authentication: 'genericCredentialType',
+				genericAuthType: 'oAuth2Api',
+				sendHeaders: true,
+				headerParameters: {
+					parameters: [{ name: 'X-Fanvue-API-Version', value: fake.currentVersion }],
+				},
+				...jsonBody('{ userUuid: $json.fanUuid }'),
+				options: {},
+			},
+			credentials: { oAuth2Api: { id: credentialId, name: credentialId } },
+		}),
+		count: (fake) => tally(fake.chats.map((chat) => chat.split('/')[1])),
+	},
+};
