@@ -131,6 +131,19 @@ describe('Chatwoot › credential test: GET the inbox', () => {
 	});
 });
 
+describe('Chatwoot › Create Conversation: cost per item', () => {
+	it('reads the credential once per node run: the public API needs it for no request', async () => {
+		const sourceId = fake.addContact(INBOX);
+		const items = Array.from({ length: 10 }, () => ({ json: {} }));
+		const result = await run(
+			{ contactSource: 'credential' },
+			{ credentials: { contactIdentifier: sourceId }, items },
+		);
+		expect(result.items).toHaveLength(10);
+		expect(result.credentialsHelper.reads).toBe(1);
+	});
+});
+
 describe('Chatwoot › Create Conversation: the contact', () => {
 	it("uses the credential's default contact identifier", async () => {
 		const sourceId = fake.addContact(INBOX);

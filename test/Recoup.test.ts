@@ -87,6 +87,15 @@ describe('Recoup › Create Chat: request', () => {
 	});
 });
 
+describe('Recoup › Create Chat: cost per item', () => {
+	it('reads the credential once per node run, plus once per request to sign it', async () => {
+		const items = Array.from({ length: 10 }, (_, i) => ({ json: { topic: `t${i}` } }));
+		const result = await run({ topic: '={{ $json.topic }}' }, { items });
+		expect(result.items).toHaveLength(10);
+		expect(result.credentialsHelper.reads).toBe(11);
+	});
+});
+
 describe('Recoup › Create Chat: one output shape for both documented answers', () => {
 	it("reads the seed's {status, chat: {...}} answer", async () => {
 		const result = await run({

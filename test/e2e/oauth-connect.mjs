@@ -13,9 +13,9 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
 import { ensureN8n, lineOf, N8N_LINES } from '../../scripts/lib/n8n.mjs';
-import { freePort, N8nInstance, OWNER } from '../../scripts/lib/instance.mjs';
+import { freePort, N8nInstance } from '../../scripts/lib/instance.mjs';
 import { build, installLikeN8n, pack } from '../../scripts/lib/package.mjs';
-import { chromiumPath, outputDir } from './lib/browser.mjs';
+import { byTestId, CHROMIUM_FLAGS, chromiumPath, logIn, outputDir } from './lib/browser.mjs';
 import { startOAuthServer } from './lib/oauth-server.mjs';
 import { Report, seconds } from './lib/report.mjs';
 
@@ -43,18 +43,6 @@ const APPS = {
 	},
 	narrow: { clientId: 'fanvue-app-narrow', clientSecret: 'secret-narrow', scope: NARROW_SCOPE },
 };
-const CHROMIUM_FLAGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--disable-dev-shm-usage',
-];
-const byTestId = (page, id) => page.locator(`[data-test-id="${id}"]`);
 
 async function main() {
 	if (!existsSync(chromiumPath)) throw new Error(`No Chromium at ${chromiumPath}`);
@@ -199,20 +187,6 @@ async function runLine(line, n8n, tarball) {
 		if (args.keep) console.log(`  kept ${userFolder}`);
 		else rmSync(userFolder, { recursive: true, force: true });
 	}
-}
-
-async function logIn(page, instance) {
-	await page.goto(`${instance.url}/signin`);
-	const form = byTestId(page, 'signin-form');
-	await form.waitFor();
-	await form
-		.locator('input[type="email"], input[name="email"], input[name="emailOrLdapLoginId"]')
-		.first()
-		.fill(OWNER.email);
-	await form.locator('input[type="password"]').first().fill(OWNER.password);
-	await form.locator('button').last().click();
-	await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
-	return true;
 }
 
 /** The Authorization and Access Token URLs are hidden fields, so the credential starts over REST. */

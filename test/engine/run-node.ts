@@ -67,6 +67,8 @@ export interface TokenUpdate {
  */
 export class TestCredentialsHelper extends ICredentialsHelper {
 	readonly tokenUpdates: TokenUpdate[] = [];
+	/** How often a credential was read: in n8n each read is a database query. */
+	reads = 0;
 
 	constructor(
 		private readonly types: Map<string, ICredentialType>,
@@ -136,6 +138,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const data = this.stored.get(type);
 		if (!data) throw new Error(`No test credentials of type "${type}"`);
+		this.reads += 1;
 		return structuredClone(data);
 	}
 

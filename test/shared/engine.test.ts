@@ -1,13 +1,19 @@
 import { FakeServer, header } from '../fakes/fake-server';
 import { OAuth2TokenEndpoint } from '../fakes/oauth2-token-endpoint';
 import { runNode } from '../engine/run-node';
-import { testApiKeyCredential, testEchoNode, testOAuth2Credential } from './test-node';
+import {
+	connectedTestOAuth2,
+	TEST_OAUTH2_CLIENT,
+	testApiKeyCredential,
+	testEchoNode,
+	testOAuth2Credential,
+} from './test-node';
 
 const API_KEY = 'super-secret-key';
 
 describe('engine: a node run through n8n-core WorkflowExecute', () => {
 	const fake = new FakeServer();
-	const tokens = new OAuth2TokenEndpoint({ clientId: 'client-1', clientSecret: 'client-secret-1' });
+	const tokens = new OAuth2TokenEndpoint(TEST_OAUTH2_CLIENT);
 
 	beforeAll(async () => {
 		tokens.mount(fake);
@@ -93,22 +99,7 @@ describe('engine: a node run through n8n-core WorkflowExecute', () => {
 		const result = await runNode({
 			nodeType: testEchoNode('testOAuth2'),
 			credentialTypes: [testOAuth2Credential],
-			credentials: {
-				testOAuth2: {
-					grantType: 'authorizationCode',
-					clientId: 'client-1',
-					clientSecret: 'client-secret-1',
-					accessTokenUrl: `${fake.baseUrl}/oauth2/token`,
-					authUrl: `${fake.baseUrl}/oauth2/auth`,
-					authentication: 'header',
-					scope: '',
-					oauthTokenData: {
-						access_token: grant.access_token,
-						refresh_token: grant.refresh_token,
-						token_type: 'bearer',
-					},
-				},
-			},
+			credentials: { testOAuth2: connectedTestOAuth2(fake.baseUrl, grant) },
 			parameters: { baseUrl: fake.baseUrl, text: 'hi' },
 		});
 		expect(result.error).toBeUndefined();

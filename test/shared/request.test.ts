@@ -1,13 +1,19 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { parseRetryAfter } from '../../nodes/shared/pacing';
+import { parseRetryAfter, RequestPacer } from '../../nodes/shared/pacing';
 import { runNode } from '../engine/run-node';
 import { FakeServer } from '../fakes/fake-server';
 import { OAuth2TokenEndpoint } from '../fakes/oauth2-token-endpoint';
-import { testApiKeyCredential, testEchoNode, testOAuth2Credential } from './test-node';
+import {
+	connectedTestOAuth2,
+	TEST_OAUTH2_CLIENT,
+	testApiKeyCredential,
+	testEchoNode,
+	testOAuth2Credential,
+} from './test-node';
 
 const fake = new FakeServer();
-const tokens = new OAuth2TokenEndpoint({ clientId: 'client-1', clientSecret: 'client-secret-1' });
+const tokens = new OAuth2TokenEndpoint(TEST_OAUTH2_CLIENT);
 let inFlight = 0;
 let maxInFlight = 0;
 /** A fixed-window limit like a provider's, reported in X-RateLimit-* headers. */
@@ -180,16 +186,7 @@ describe('OAuth2: one refresh per credential, however many requests see 401', ()
 		const result = await runNode({
 			nodeType: testEchoNode('testOAuth2'),
 			credentialTypes: [testOAuth2Credential],
-			credentials: {
-				testOAuth2: {
-					grantType: 'authorizationCode',
-					clientId: 'client-1',
-					clientSecret: 'client-secret-1',
-					accessTokenUrl: `${fake.baseUrl}/oauth2/token`,
-					authentication: 'header',
-					oauthTokenData: { ...grant, token_type: 'bearer' },
-				},
-			},
+			credentials: { testOAuth2: connectedTestOAuth2(fake.baseUrl, grant) },
 			parameters: {
 				baseUrl: fake.baseUrl,
 				text: '={{ $json.text }}',
@@ -218,5 +215,29 @@ describe('Retry-After', () => {
 		['unreadable', 'soon', undefined],
 	])('reads %s', (_label, value, expected) => {
 		expect(parseRetryAfter(value, now)).toBe(expected);
+	});
+});
+
+describe('pacer: the provider reports the bucket, the documentation gives the refill rate', () => {
+	const documented = { requests: 200, perMs: 60_000 };
+
+	it('follows a reported budget larger than the documented one at full speed', async () => {
+		const pacer = new RequestPacer(documented, true);
+		await pacer.acquire(Date.now() + 1000);
+		pacer.release({ limit: 1000, remaining: 900 });
+		const started = Date.now();
+		for (let i = 0; i < 300; i++) await pacer.acquire(Date.now() + 1000);
+		expect(Date.now() - started).toBeLessThan(500);
+	});
+
+	it('refills an exhausted smaller bucket at the documented rate, not scaled down with it', async () => {
+		const pacer = new RequestPacer(documented, true);
+		await pacer.acquire(Date.now() + 1000);
+		pacer.release({ limit: 20, remaining: 0, resetAt: Date.now() + 60_000 });
+		const started = Date.now();
+		// 200 per 60 s: the next request is allowed after 0.3 s, not after the reported reset.
+		await pacer.acquire(Date.now() + 2000);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+		expect(Date.now() - started).toBeLessThan(1000);
 	});
 });

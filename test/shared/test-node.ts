@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
 	IExecuteFunctions,
@@ -31,6 +32,24 @@ export const testApiKeyCredential: ICredentialType = {
 		properties: { headers: { 'x-api-key': '={{$credentials.apiKey}}' } },
 	},
 };
+
+export const TEST_OAUTH2_CLIENT = { clientId: 'client-1', clientSecret: 'client-secret-1' };
+
+/** Stored data of a connected test OAuth2 credential whose token endpoint is at `baseUrl`. */
+export function connectedTestOAuth2(
+	baseUrl: string,
+	grant: { access_token: string; refresh_token: string },
+): ICredentialDataDecryptedObject {
+	return {
+		grantType: 'authorizationCode',
+		...TEST_OAUTH2_CLIENT,
+		accessTokenUrl: `${baseUrl}/oauth2/token`,
+		authUrl: `${baseUrl}/oauth2/auth`,
+		authentication: 'header',
+		scope: '',
+		oauthTokenData: { ...grant, token_type: 'bearer' },
+	};
+}
 
 export const testOAuth2Credential: ICredentialType = {
 	name: 'testOAuth2',

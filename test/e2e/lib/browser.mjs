@@ -13,7 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const screenshotsDir = resolve(here, '..', 'screenshots');
 export const outputDir = resolve(here, '..', 'output');
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
+export const CHROMIUM_FLAGS = [
 	'--headless',
 	'--no-sandbox',
 	'--disable-gpu',
@@ -25,7 +25,7 @@ const CHROMIUM_FLAGS = [
 	'--disable-dev-shm-usage',
 ];
 
-const byTestId = (page, id) => page.locator(`[data-test-id="${id}"]`);
+export const byTestId = (page, id) => page.locator(`[data-test-id="${id}"]`);
 
 export async function checkInEditor({ instance, line, scenarios, report }) {
 	const label = `[${line}.x]`;
@@ -77,7 +77,7 @@ export async function checkInEditor({ instance, line, scenarios, report }) {
 	}
 }
 
-async function logIn(page, instance) {
+export async function logIn(page, instance) {
 	await page.goto(`${instance.url}/signin`);
 	const form = byTestId(page, 'signin-form');
 	await form.waitFor();
