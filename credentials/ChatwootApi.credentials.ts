@@ -5,7 +5,7 @@ import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } f
  * secret, so nothing is added to requests here.
  */
 export class ChatwootApi implements ICredentialType {
-	name = 'chatwootApi';
+	name = 'chatProvidersChatwootApi';
 
 	displayName = 'Chatwoot API';
 

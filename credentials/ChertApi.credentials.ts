@@ -19,7 +19,7 @@ function bodyAsSent(options: IHttpRequestOptions): string {
 }
 
 export class ChertApi implements ICredentialType {
-	name = 'chertApi';
+	name = 'chatProvidersChertApi';
 
 	displayName = 'Chert API';
 

@@ -5,7 +5,7 @@ const REFRESH_SCOPES = 'openid offline_access offline';
 const CHAT_SCOPES = 'read:self read:chat write:chat read:fan read:creator';
 
 export class FanvueOAuth2Api implements ICredentialType {
-	name = 'fanvueOAuth2Api';
+	name = 'chatProvidersFanvueOAuth2Api';
 
 	extends = ['oAuth2Api'];
 

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 export class RecoupApi implements ICredentialType {
-	name = 'recoupApi';
+	name = 'chatProvidersRecoupApi';
 
 	displayName = 'Recoup API';
 

@@ -50,7 +50,7 @@ async function run(
 		parameters: { resource: 'conversation', operation: 'create', ...parameters },
 		...options,
 		credentials: {
-			chatwootApi: {
+			chatProvidersChatwootApi: {
 				baseUrl: `${fake.baseUrl}/`,
 				inboxSecret: INBOX,
 				contactIdentifier: '',

@@ -28,7 +28,7 @@ type Credential = {
 
 function chertCredential(overrides: Credential = {}) {
 	return {
-		chertApi: {
+		chatProvidersChertApi: {
 			signingSecret: fake.singleTenant.signingSecret,
 			baseUrl: `${fake.apiBaseUrl}/`,
 			authMethod: 'bearer',

@@ -54,7 +54,7 @@ function run(
 	return runNode({
 		nodeType: new Fanvue(),
 		credentialTypes: [new FanvueOAuth2Api()],
-		credentials: { fanvueOAuth2Api: credentialData() },
+		credentials: { chatProvidersFanvueOAuth2Api: credentialData() },
 		parameters: { resource: 'chat', operation: 'create', ...parameters },
 		...extra,
 	});
@@ -185,7 +185,7 @@ describe('Fanvue › Create Chat: errors in Fanvue’s words, with what to do', 
 			nodeType: new Fanvue(),
 			credentialTypes: [new FanvueOAuth2Api()],
 			credentials: {
-				fanvueOAuth2Api: credentialData({ ...grant, refresh_token: 'rt_revoked_long_ago' }),
+				chatProvidersFanvueOAuth2Api: credentialData({ ...grant, refresh_token: 'rt_revoked_long_ago' }),
 			},
 			parameters: { resource: 'chat', operation: 'create', fan: byId(ADA) },
 		});
@@ -348,8 +348,8 @@ describe('Fanvue › token refresh with rotating single-use refresh tokens', () 
 	it('two executions at once on the same credential share one refresh', async () => {
 		fake.tokens.expireAccessTokens();
 		const helper = new TestCredentialsHelper(
-			new Map([['fanvueOAuth2Api', new FanvueOAuth2Api()]]),
-			new Map([['fanvueOAuth2Api', credentialData()]]),
+			new Map([['chatProvidersFanvueOAuth2Api', new FanvueOAuth2Api()]]),
+			new Map([['chatProvidersFanvueOAuth2Api', credentialData()]]),
 		);
 		const items = [ADA, GRACE].map((fanId) => ({ json: { fanId } }));
 		const parameters = { fan: byId('={{ $json.fanId }}') };
@@ -372,7 +372,7 @@ describe('Fanvue › fan list search', () => {
 			filter,
 			parameters: { resource: 'chat', operation: 'create', options },
 			credentialTypes: [new FanvueOAuth2Api()],
-			credentials: { fanvueOAuth2Api: credentialData() },
+			credentials: { chatProvidersFanvueOAuth2Api: credentialData() },
 		});
 
 	it("lists the connected account's chats as fans", async () => {

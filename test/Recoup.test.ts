@@ -22,7 +22,7 @@ function run(
 	return runNode({
 		nodeType: new Recoup(),
 		credentialTypes: [new RecoupApi()],
-		credentials: { recoupApi: { apiKey: fake.apiKey, baseUrl: `${fake.baseUrl}/` } },
+		credentials: { chatProvidersRecoupApi: { apiKey: fake.apiKey, baseUrl: `${fake.baseUrl}/` } },
 		parameters: { resource: 'chat', operation: 'create', ...parameters },
 		...extra,
 	});
@@ -214,7 +214,7 @@ describe('Recoup › Create Chat: errors', () => {
 		const result = await runNode({
 			nodeType: new Recoup(),
 			credentialTypes: [new RecoupApi()],
-			credentials: { recoupApi: { apiKey: 'recoup_sk_wrong_key_123', baseUrl: fake.baseUrl } },
+			credentials: { chatProvidersRecoupApi: { apiKey: 'recoup_sk_wrong_key_123', baseUrl: fake.baseUrl } },
 			parameters: { resource: 'chat', operation: 'create', topic: 'x' },
 		});
 		expect(result.error?.message).toBe('Recoup: Unauthorized');
@@ -262,7 +262,7 @@ describe('Recoup › Create Chat: errors', () => {
 		const result = await runNode({
 			nodeType: new Recoup(),
 			credentialTypes: [new RecoupApi()],
-			credentials: { recoupApi: { apiKey: fake.apiKey, baseUrl: 'http://127.0.0.1:9' } },
+			credentials: { chatProvidersRecoupApi: { apiKey: fake.apiKey, baseUrl: 'http://127.0.0.1:9' } },
 			parameters: { resource: 'chat', operation: 'create', topic: 'x' },
 		});
 		expect(result.error?.message).toContain('Could not reach Recoup');
@@ -353,7 +353,7 @@ describe('Recoup › Artist list search', () => {
 			filter,
 			parameters: { resource: 'chat', operation: 'create', options },
 			credentialTypes: [new RecoupApi()],
-			credentials: { recoupApi: { apiKey: fake.apiKey, baseUrl: fake.baseUrl } },
+			credentials: { chatProvidersRecoupApi: { apiKey: fake.apiKey, baseUrl: fake.baseUrl } },
 		});
 
 	it("lists the key's artists by name", async () => {

@@ -22,7 +22,7 @@ export class Chatwoot implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'chatwootApi', required: true }],
+		credentials: [{ name: 'chatProvidersChatwootApi', required: true }],
 		properties: [
 			{
 				displayName: 'Resource',

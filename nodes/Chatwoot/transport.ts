@@ -4,7 +4,7 @@ import type { ProviderFailure } from '../shared/errors';
 import type { HttpAnswer, ProviderApi } from '../shared/request';
 import { oncePerRun } from '../shared/run-cache';
 
-export const CHATWOOT_CREDENTIAL = 'chatwootApi';
+export const CHATWOOT_CREDENTIAL = 'chatProvidersChatwootApi';
 
 /** Which call failed decides what a 404 or a 500 most likely means. */
 export type ChatwootStep = 'contact' | 'conversation' | 'message';

@@ -23,7 +23,7 @@ export class Chert implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'chertApi', required: true }],
+		credentials: [{ name: 'chatProvidersChertApi', required: true }],
 		properties: [
 			{
 				displayName: 'Resource',

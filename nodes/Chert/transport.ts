@@ -9,7 +9,7 @@ import type { ProviderFailure } from '../shared/errors';
 import { sendProviderRequest, type HttpAnswer, type ProviderApi } from '../shared/request';
 import { oncePerRun } from '../shared/run-cache';
 
-export const CHERT_CREDENTIAL = 'chertApi';
+export const CHERT_CREDENTIAL = 'chatProvidersChertApi';
 
 /** Chert's error envelope: {success: false, error: {status, code, message, retryable, retry_after?}, trace_id}. */
 interface ChertEnvelope {

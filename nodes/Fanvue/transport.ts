@@ -10,7 +10,7 @@ import type { HttpAnswer, ProviderApi } from '../shared/request';
 import type { RateLimitReading } from '../shared/pacing';
 import { oncePerRun } from '../shared/run-cache';
 
-export const FANVUE_CREDENTIAL = 'fanvueOAuth2Api';
+export const FANVUE_CREDENTIAL = 'chatProvidersFanvueOAuth2Api';
 export const DEFAULT_API_VERSION = '2025-06-26';
 const DEFAULT_BASE_URL = 'https://api.fanvue.com';
 const API_VERSION_PATTERN = /^\d{4}-\d{2}-\d{2}$/;

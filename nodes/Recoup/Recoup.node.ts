@@ -23,7 +23,7 @@ export class Recoup implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'recoupApi', required: true }],
+		credentials: [{ name: 'chatProvidersRecoupApi', required: true }],
 		properties: [
 			{
 				displayName: 'Resource',

@@ -4,7 +4,7 @@ import type { ProviderFailure } from '../shared/errors';
 import type { HttpAnswer, ProviderApi } from '../shared/request';
 import { oncePerRun } from '../shared/run-cache';
 
-export const RECOUP_CREDENTIAL = 'recoupApi';
+export const RECOUP_CREDENTIAL = 'chatProvidersRecoupApi';
 
 function textOf(value: unknown): string | undefined {
 	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;

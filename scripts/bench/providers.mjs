@@ -63,7 +63,7 @@ export const providers = {
 	recoup: {
 		name: 'Recoup',
 		nodeType: 'recoup',
-		credentialType: 'recoupApi',
+		credentialType: 'chatProvidersRecoupApi',
 		async start(fakes) {
 			const { RecoupFake } = fakes.load('recoup');
 			return await new RecoupFake().start();
@@ -99,7 +99,7 @@ export const providers = {
 	chert: {
 		name: 'Chert',
 		nodeType: 'chert',
-		credentialType: 'chertApi',
+		credentialType: 'chatProvidersChertApi',
 		async start(fakes) {
 			const { ChertFake } = fakes.load('chert');
 			return await new ChertFake().start();
@@ -146,7 +146,7 @@ export const providers = {
 	chatwoot: {
 		name: 'Chatwoot',
 		nodeType: 'chatwoot',
-		credentialType: 'chatwootApi',
+		credentialType: 'chatProvidersChatwootApi',
 		inbox: 'inboxApiSecret123',
 		async start(fakes) {
 			const { ChatwootFake } = fakes.load('chatwoot');
@@ -203,7 +203,7 @@ export const providers = {
 	fanvue: {
 		name: 'Fanvue',
 		nodeType: 'fanvue',
-		credentialType: 'fanvueOAuth2Api',
+		credentialType: 'chatProvidersFanvueOAuth2Api',
 		async start(fakes) {
 			const { FanvueFake } = fakes.load('fanvue');
 			return await new FanvueFake().start();

@@ -193,7 +193,7 @@ async function runLine(line, n8n, tarball) {
 async function createCredential(instance, oauth, name, app) {
 	const created = await instance.rest('POST', '/rest/credentials', {
 		name,
-		type: 'fanvueOAuth2Api',
+		type: 'chatProvidersFanvueOAuth2Api',
 		data: {
 			grantType: 'pkce',
 			clientId: app.clientId,

@@ -12,7 +12,7 @@ const MESSAGE = "Hi! We'd like a demo for a team of 12. Is Thursday afternoon po
 export default {
 	id: 'chatwoot',
 	node: 'chatwoot',
-	credentialTypes: ['chatwootApi'],
+	credentialTypes: ['chatProvidersChatwootApi'],
 
 	async startFakes(fakes) {
 		const { ChatwootFake } = fakes.load('chatwoot');
@@ -22,7 +22,7 @@ export default {
 	credentials: ({ chatwoot }) => [
 		{
 			name: 'Chatwoot account',
-			type: 'chatwootApi',
+			type: 'chatProvidersChatwootApi',
 			data: { baseUrl: chatwoot.baseUrl, inboxSecret: INBOX, contactIdentifier: '', hmacToken: '' },
 		},
 	],

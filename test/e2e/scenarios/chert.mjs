@@ -9,7 +9,7 @@ const NODE = 'Text the lead';
 export default {
 	id: 'chert',
 	node: 'chert',
-	credentialTypes: ['chertApi'],
+	credentialTypes: ['chatProvidersChertApi'],
 
 	async startFakes(fakes) {
 		const { ChertFake } = fakes.load('chert');
@@ -19,7 +19,7 @@ export default {
 	credentials: ({ chert }) => [
 		{
 			name: 'Chert account',
-			type: 'chertApi',
+			type: 'chatProvidersChertApi',
 			data: {
 				signingSecret: chert.singleTenant.signingSecret,
 				baseUrl: chert.apiBaseUrl,

@@ -12,7 +12,7 @@ const SCOPE = 'openid offline_access offline read:self read:chat write:chat read
 export default {
 	id: 'fanvue',
 	node: 'fanvue',
-	credentialTypes: ['fanvueOAuth2Api'],
+	credentialTypes: ['chatProvidersFanvueOAuth2Api'],
 
 	async startFakes(fakes) {
 		const { FanvueFake } = fakes.load('fanvue');
@@ -26,7 +26,7 @@ export default {
 	credentials: ({ fanvue }) => [
 		{
 			name: 'Fanvue account',
-			type: 'fanvueOAuth2Api',
+			type: 'chatProvidersFanvueOAuth2Api',
 			data: {
 				grantType: 'pkce',
 				clientId: fanvue.clientId,
@@ -84,7 +84,7 @@ export default {
 
 				// n8n saved the renewed tokens: the next execution starts from them.
 				const stored = (await instance.decryptedCredentials()).find(
-					(credential) => credential.type === 'fanvueOAuth2Api',
+					(credential) => credential.type === 'chatProvidersFanvueOAuth2Api',
 				);
 				const saved = stored.data.oauthTokenData;
 				assert.equal(`Bearer ${saved.access_token}`, retried.headers.authorization);

@@ -10,7 +10,7 @@ const NODE = 'Create Recoup chat';
 export default {
 	id: 'recoup',
 	node: 'recoup',
-	credentialTypes: ['recoupApi'],
+	credentialTypes: ['chatProvidersRecoupApi'],
 
 	async startFakes(fakes) {
 		const { RecoupFake } = fakes.load('recoup');
@@ -20,7 +20,7 @@ export default {
 	credentials: ({ recoup }) => [
 		{
 			name: 'Recoup account',
-			type: 'recoupApi',
+			type: 'chatProvidersRecoupApi',
 			data: { apiKey: recoup.apiKey, baseUrl: recoup.baseUrl },
 		},
 	],
