@@ -462,9 +462,11 @@ describe('Chatwoot › Create Conversation: errors', () => {
 			body: `No route matches [POST] "${conversationsPath(sourceId)}"`,
 		});
 		const result = await run({ contactIdentifier: sourceId });
-		expect(result.error?.message).toBe(
-			`Chatwoot: No route matches [POST] "/public/api/v1/inboxes/[redacted]/contacts/${sourceId}/conversations"`,
+		expect(result.error?.message).toBe('Chatwoot: HTTP 404 Not Found');
+		expect(result.error?.description).toContain(
+			'it was plain text ("No route matches [POST] "/public/api/v1/inboxes/[redacted]/contacts/',
 		);
+		expect(JSON.stringify(result.error)).not.toContain(INBOX);
 	});
 
 	it('the same holds for a first message that failed', async () => {
@@ -473,7 +475,8 @@ describe('Chatwoot › Create Conversation: errors', () => {
 		const result = await run({ contactIdentifier: sourceId, firstMessage: 'hi' });
 		expect(result.items[0].json.firstMessage).toMatchObject({
 			sent: false,
-			error: 'Chatwoot: Not found: /public/api/v1/inboxes/[redacted]',
+			error: 'Chatwoot: HTTP 404 Not Found',
+			description: expect.stringContaining('("Not found: /public/api/v1/inboxes/[redacted]")'),
 		});
 	});
 

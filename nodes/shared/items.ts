@@ -66,6 +66,7 @@ export async function runForEachItem(
 	const items = ctx.getInputData();
 	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 	const continueOnFail = ctx.continueOnFail();
+	const cancelSignal = ctx.getExecutionCancelSignal?.();
 	let firstFailure: { index: number; error: unknown } | undefined;
 	let next = 0;
 
@@ -74,6 +75,8 @@ export async function runForEachItem(
 			const itemIndex = next++;
 			if (itemIndex >= items.length) return;
 			if (firstFailure && firstFailure.index < itemIndex) return;
+			// A stopped execution starts no further item.
+			if (cancelSignal?.aborted) return;
 			try {
 				const output = await handler(itemIndex);
 				const list = Array.isArray(output) ? output : [output];

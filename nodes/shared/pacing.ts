@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { ExecutionCancelledError, pause, waitAtMost, WaitTimeoutError } from './waits';
 
 export interface PublishedRateLimit {
 	requests: number;
@@ -43,14 +43,33 @@ export class RequestPacer {
 		this.calibrated = !reportsLimits;
 	}
 
-	/** Waits for a turn (first come, first served); fails rather than wait past the deadline. */
-	async acquire(deadline: number): Promise<void> {
-		const turn = this.queue.then(async () => await this.takeToken(deadline));
-		this.queue = turn.catch(() => undefined);
-		await turn;
+	/** Requests that acquired a turn and have not released it yet. */
+	get requestsInFlight(): number {
+		return this.inFlight;
 	}
 
-	/** Every acquired turn ends here, with what the provider's headers said, if anything. */
+	/**
+	 * Waits for a turn (first come, first served); fails rather than wait past the deadline or
+	 * after the execution is cancelled. A caller that gave up never takes a turn later on.
+	 */
+	async acquire(deadline: number, signal?: AbortSignal): Promise<void> {
+		let abandoned = false;
+		const turn = this.queue.then(async () => {
+			if (abandoned) return;
+			await this.takeToken(deadline, signal);
+			if (abandoned) this.release();
+		});
+		this.queue = turn.catch(() => undefined);
+		const failure = await waitAtMost(turn, deadline, signal).then(
+			() => undefined,
+			(error: unknown) => error,
+		);
+		if (failure === undefined) return;
+		abandoned = true;
+		throw failure instanceof WaitTimeoutError ? new RateLimitWaitTooLongError(deadline) : failure;
+	}
+
+	/** Every acquired turn ends here exactly once, with what the provider's headers said, if anything. */
 	release(reading?: RateLimitReading): void {
 		this.inFlight = Math.max(0, this.inFlight - 1);
 		if (reading) this.observe(reading);
@@ -91,21 +110,29 @@ export class RequestPacer {
 		this.lastRefill = now;
 	}
 
-	private async nextRelease(): Promise<void> {
-		await new Promise<void>((resolve) => this.releaseWaiters.push(resolve));
+	/** Until a request in flight answers, but never past the deadline. */
+	private async nextRelease(deadline: number, signal?: AbortSignal): Promise<void> {
+		const released = new Promise<void>((resolve) => this.releaseWaiters.push(resolve));
+		const failure = await waitAtMost(released, deadline, signal).then(
+			() => undefined,
+			(error: unknown) => error,
+		);
+		if (failure === undefined) return;
+		throw failure instanceof WaitTimeoutError ? new RateLimitWaitTooLongError(deadline) : failure;
 	}
 
-	private async takeToken(deadline: number): Promise<void> {
+	private async takeToken(deadline: number, signal?: AbortSignal): Promise<void> {
 		for (;;) {
+			if (signal?.aborted) throw new ExecutionCancelledError();
 			this.refill();
 			const now = Date.now();
 			if (now < this.blockedUntil) {
 				if (this.blockedUntil > deadline) throw new RateLimitWaitTooLongError(this.blockedUntil);
-				await sleep(this.blockedUntil - now);
+				await pause(this.blockedUntil - now, signal);
 				continue;
 			}
 			if (!this.calibrated && this.inFlight > 0) {
-				await this.nextRelease();
+				await this.nextRelease(deadline, signal);
 				continue;
 			}
 			if (this.tokens >= 1) {
@@ -116,10 +143,10 @@ export class RequestPacer {
 			if (this.refillPerMs > 0) {
 				const waitMs = Math.ceil((1 - this.tokens) / this.refillPerMs);
 				if (now + waitMs > deadline) throw new RateLimitWaitTooLongError(now + waitMs);
-				await sleep(waitMs);
+				await pause(waitMs, signal);
 			} else if (this.inFlight > 0) {
 				// No refill rate known: the next answer's headers tell what is left.
-				await this.nextRelease();
+				await this.nextRelease(deadline, signal);
 			} else {
 				this.tokens = 1;
 			}

@@ -1,5 +1,4 @@
 import {
-	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type ILoadOptionsFunctions,
@@ -9,6 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { redact, toNodeApiError, type ProviderFailure } from './errors';
+import { describeNonApiAnswer, nonApiFailure } from './non-api-answers';
 import {
 	pacerFor,
 	parseRetryAfter,
@@ -16,9 +16,11 @@ import {
 	type PublishedRateLimit,
 	type RateLimitReading,
 } from './pacing';
+import { ExecutionCancelledError, pause, waitAtMost, WaitTimeoutError } from './waits';
 
 export interface HttpAnswer {
 	statusCode: number;
+	statusMessage?: string;
 	headers: Record<string, unknown>;
 	body: unknown;
 }
@@ -81,6 +83,9 @@ function credentialKey(ctx: RequestContext, api: ProviderApi): string {
 interface RefreshState {
 	generation: number;
 	refreshing?: Promise<void>;
+	/** The last refresh of this generation failed, in this execution: its waiters and every later
+	 * request of the execution get the same answer, without another token call. */
+	failed?: { generation: number; executionId: string; error: unknown };
 }
 const refreshStates = new Map<string, RefreshState>();
 
@@ -93,10 +98,33 @@ function refreshStateFor(key: string): RefreshState {
 	return state;
 }
 
+/** List searches in the editor have no execution: each one may try a refresh again. */
+function executionIdOf(ctx: RequestContext): string | undefined {
+	return 'getExecutionId' in ctx ? ctx.getExecutionId() : undefined;
+}
+
+export function cancelSignalOf(ctx: RequestContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+}
+
+function earlierRefreshFailure(
+	ctx: RequestContext,
+	state: RefreshState,
+	generation: number,
+): unknown {
+	const failed = state.failed;
+	const executionId = executionIdOf(ctx);
+	if (!failed || executionId === undefined) return undefined;
+	return failed.generation === generation && failed.executionId === executionId
+		? failed.error
+		: undefined;
+}
+
 /**
  * One refresh at a time per credential. A request that saw 401 with a token older than the
  * last refresh just retries with the new token, so a single-use refresh token is presented
- * exactly once even when many requests expire together.
+ * exactly once even when many requests expire together; a failed refresh answers everyone
+ * who waited for it.
  */
 async function refreshOnce(
 	ctx: RequestContext,
@@ -105,15 +133,27 @@ async function refreshOnce(
 	seenGeneration: number,
 ): Promise<void> {
 	if (state.generation !== seenGeneration) return;
+	const earlier = earlierRefreshFailure(ctx, state, seenGeneration);
+	if (earlier !== undefined) throw earlier;
 	if (!state.refreshing) {
-		state.refreshing = (async () => {
-			try {
-				await ctx.helpers.refreshOAuth2Token.call(ctx, api.credentialType);
-				state.generation += 1;
-			} finally {
+		const executionId = executionIdOf(ctx);
+		state.refreshing = ctx.helpers.refreshOAuth2Token
+			.call(ctx, api.credentialType)
+			.then(
+				() => {
+					state.generation += 1;
+					state.failed = undefined;
+				},
+				(error: unknown) => {
+					if (executionId !== undefined) {
+						state.failed = { generation: seenGeneration, executionId, error };
+					}
+					return Promise.reject(error);
+				},
+			)
+			.finally(() => {
 				state.refreshing = undefined;
-			}
-		})();
+			});
 	}
 	await state.refreshing;
 }
@@ -143,11 +183,34 @@ function backoffMs(attempt: number): number {
 	return Math.min(30_000, 500 * 2 ** attempt);
 }
 
+function refreshFailure(
+	api: ProviderApi,
+	error: unknown,
+	secrets: readonly string[],
+): ProviderFailure {
+	if (error instanceof WaitTimeoutError) {
+		return {
+			provider: api.name,
+			statusCode: 401,
+			message: 'Renewing the connection took too long',
+			hint: `${api.name}'s token endpoint did not answer in time. Try again later; if it keeps happening, reconnect the ${api.name} credential.`,
+		};
+	}
+	const said = redact(String((error as Error)?.message ?? ''), secrets).trim();
+	return {
+		provider: api.name,
+		statusCode: 401,
+		message: 'The connection expired and could not be renewed',
+		hint: `Reconnect the ${api.name} credential (open it and click "Connect my account").${said ? ` The token endpoint said: ${said}` : ''}`,
+	};
+}
+
 /**
  * Sends one provider request for one item: paced per credential, 429s retried after
  * Retry-After within the item's maximum wait, transient failures retried only when the
  * request is idempotent, OAuth2 tokens refreshed once per credential. Returns a 2xx answer
- * or throws the provider's error.
+ * or throws the provider's error. Every pacer turn taken is given back exactly once, and no wait
+ * outlives the item's deadline or the execution's cancellation.
  */
 export async function sendProviderRequest(
 	ctx: RequestContext,
@@ -162,10 +225,20 @@ export async function sendProviderRequest(
 			? pacerFor(`${api.name}:${key}`, api.publishedRateLimit, api.readRateLimit !== undefined)
 			: undefined;
 	const refreshState = api.oauth2 ? refreshStateFor(key) : undefined;
+	const signal = cancelSignalOf(ctx);
+	const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const deadline = Date.now() + settings.maxWaitMs;
 	const maxRetries = settings.maxRetries ?? DEFAULT_MAX_RETRIES;
 	const fail = (failure: ProviderFailure): NodeApiError =>
 		toNodeApiError(node, failure, settings.itemIndex, settings.secrets);
+	const cancelledFailure = (): NodeApiError =>
+		fail({
+			provider: api.name,
+			message: 'Stopped: the execution was cancelled',
+			hint: request.idempotent
+				? undefined
+				: `A request already on its way may have reached ${api.name}: check there before running the node again.`,
+		});
 	const rateLimitFailure = (retryAt: number, answer?: HttpAnswer): NodeApiError => {
 		const providerSaid = answer ? api.readFailure(answer) : undefined;
 		const when = new Date(retryAt).toISOString();
@@ -178,19 +251,41 @@ export async function sendProviderRequest(
 			hint: `${providerSaid?.message ? `${api.name} said: "${providerSaid.message}". ` : ''}Waiting until then would take longer than the node's Max Wait for Rate Limits (${Math.round(settings.maxWaitMs / 1000)} s). Raise that option, or send fewer items at once.`,
 		});
 	};
+	const wait = async (ms: number): Promise<void> => {
+		try {
+			await pause(ms, signal);
+		} catch {
+			throw cancelledFailure();
+		}
+	};
 
 	let transientRetries = 0;
 	let refreshed = false;
 	for (let attempt = 0; ; attempt++) {
+		let generation = 0;
+		if (refreshState) {
+			// Wait for a refresh under way before taking a pacer turn: a turn is only held while sending.
+			try {
+				if (refreshState.refreshing) {
+					await waitAtMost(refreshState.refreshing, Date.now() + timeoutMs, signal);
+				}
+				const earlier = earlierRefreshFailure(ctx, refreshState, refreshState.generation);
+				if (earlier !== undefined) throw earlier;
+			} catch (error) {
+				if (error instanceof ExecutionCancelledError) throw cancelledFailure();
+				throw fail(refreshFailure(api, error, settings.secrets));
+			}
+			generation = refreshState.generation;
+		}
+
 		if (pacer) {
 			try {
-				await pacer.acquire(deadline);
+				await pacer.acquire(deadline, signal);
 			} catch (error) {
+				if (error instanceof ExecutionCancelledError) throw cancelledFailure();
 				throw rateLimitFailure((error as RateLimitWaitTooLongError).retryAt ?? Date.now());
 			}
 		}
-		if (refreshState?.refreshing) await refreshState.refreshing;
-		const generation = refreshState?.generation ?? 0;
 
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -201,10 +296,12 @@ export async function sendProviderRequest(
 			json: typeof request.body !== 'string',
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
-			timeout: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+			timeout: timeoutMs,
+			...(signal ? { abortSignal: signal } : {}),
 		};
 
-		let answer: HttpAnswer;
+		let answer: HttpAnswer | undefined;
+		let sendError: unknown;
 		try {
 			answer = (
 				api.authenticatesRequests === false
@@ -212,11 +309,17 @@ export async function sendProviderRequest(
 					: await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, options)
 			) as HttpAnswer;
 		} catch (error) {
-			pacer?.release();
-			const failure = transportFailure(api, error);
+			sendError = error;
+		} finally {
+			pacer?.release(answer ? api.readRateLimit?.(answer.headers) : undefined);
+		}
+
+		if (!answer) {
+			if (signal?.aborted) throw cancelledFailure();
+			const failure = transportFailure(api, sendError);
 			const code = typeof failure.code === 'string' ? failure.code : undefined;
 			if ((request.idempotent || safeToResend(code)) && transientRetries < maxRetries) {
-				await sleep(backoffMs(transientRetries++));
+				await wait(backoffMs(transientRetries++));
 				continue;
 			}
 			if (!request.idempotent && !safeToResend(code)) {
@@ -226,21 +329,20 @@ export async function sendProviderRequest(
 			throw fail(failure);
 		}
 
-		pacer?.release(api.readRateLimit?.(answer.headers));
-
-		if (answer.statusCode >= 200 && answer.statusCode < 300) return answer;
+		const notFromApi = describeNonApiAnswer(answer, settings.secrets);
+		if (answer.statusCode >= 200 && answer.statusCode < 300 && !notFromApi) return answer;
 
 		if (answer.statusCode === 401 && refreshState && !refreshed) {
 			refreshed = true;
 			try {
-				await refreshOnce(ctx, api, refreshState, generation);
+				await waitAtMost(
+					refreshOnce(ctx, api, refreshState, generation),
+					Date.now() + timeoutMs,
+					signal,
+				);
 			} catch (error) {
-				throw fail({
-					provider: api.name,
-					statusCode: 401,
-					message: 'The connection expired and could not be renewed',
-					hint: `Reconnect the ${api.name} credential (open it and click "Connect my account"). ${redact(String((error as Error).message ?? ''), settings.secrets)}`.trim(),
-				});
+				if (error instanceof ExecutionCancelledError) throw cancelledFailure();
+				throw fail(refreshFailure(api, error, settings.secrets));
 			}
 			continue;
 		}
@@ -252,18 +354,19 @@ export async function sendProviderRequest(
 				Date.now() + (api.retryAfterFallbackMs ?? backoffMs(attempt));
 			pacer?.blockUntil(retryAt);
 			if (retryAt > deadline) throw rateLimitFailure(retryAt, answer);
-			if (!pacer) await sleep(Math.max(0, retryAt - Date.now()));
+			if (!pacer) await wait(retryAt - Date.now());
 			continue;
 		}
 
 		const transient = (api.isTransient ?? defaultTransient)(answer);
 		if (transient && request.idempotent && transientRetries < maxRetries) {
 			const retryAt = parseRetryAfter(answer.headers['retry-after']);
-			await sleep(retryAt ? Math.max(0, retryAt - Date.now()) : backoffMs(transientRetries));
+			await wait(retryAt ? retryAt - Date.now() : backoffMs(transientRetries));
 			transientRetries++;
 			continue;
 		}
 
-		throw fail(api.readFailure(answer));
+		const failure = api.readFailure(answer);
+		throw fail(notFromApi ? nonApiFailure(api, answer, failure, notFromApi) : failure);
 	}
 }

@@ -179,6 +179,8 @@ export interface RunNodeOptions {
 	/** Reuse a credentials helper (stored tokens) across runs. */
 	credentialsHelper?: TestCredentialsHelper;
 	executionId?: string;
+	/** Cancels the execution this long after it starts, as the editor's Stop button does. */
+	cancelAfterMs?: number;
 }
 
 export interface NodeRunResult {
@@ -383,7 +385,13 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		},
 	});
 	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
-	const run = await execute.processRunExecutionData(workflow);
+	const execution = execute.processRunExecutionData(workflow);
+	const cancel =
+		options.cancelAfterMs === undefined
+			? undefined
+			: setTimeout(() => execution.cancel(), options.cancelAfterMs);
+	const run = await execution;
+	clearTimeout(cancel);
 	const result = finished ?? run;
 
 	const taskData = result.data.resultData.runData[NODE_UNDER_TEST]?.at(-1);

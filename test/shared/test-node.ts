@@ -73,6 +73,7 @@ function describeNode(credential: string): INodeTypeDescription {
 			{ displayName: 'Base URL', name: 'baseUrl', type: 'string', default: '' },
 			{ displayName: 'Text', name: 'text', type: 'string', default: '' },
 			{ displayName: 'Idempotent', name: 'idempotent', type: 'boolean', default: false },
+			{ displayName: 'Timeout', name: 'timeoutMs', type: 'number', default: 0 },
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -118,6 +119,7 @@ export function testEchoNode(credential: 'testApiKey' | 'testOAuth2'): INodeType
 					});
 					const idempotent = this.getNodeParameter('idempotent', itemIndex) as boolean;
 					const baseUrl = this.getNodeParameter('baseUrl', itemIndex) as string;
+					const timeoutMs = (this.getNodeParameter('timeoutMs', itemIndex) as number) || undefined;
 					const answer = await sendProviderRequest(
 						this,
 						api,
@@ -127,7 +129,7 @@ export function testEchoNode(credential: 'testApiKey' | 'testOAuth2'): INodeType
 							body: { text, key: stableItemKey(this, itemIndex, 'echo') },
 							idempotent,
 						},
-						{ itemIndex, secrets: ['super-secret-key'], maxWaitMs: settings.maxWaitMs },
+						{ itemIndex, secrets: ['super-secret-key'], maxWaitMs: settings.maxWaitMs, timeoutMs },
 					);
 					return answer.body as IDataObject;
 				},
