@@ -1,10 +1,12 @@
-// `npm run dev [-- --n8n=1 --demo --port=5678 --fresh]`: build, pack, install into a cached pinned
-// n8n exactly as its Community Nodes installer does, and start n8n on http://127.0.0.1:<port>.
-// --demo also starts the provider fakes and imports demo credentials and the example workflows.
+// `npm run dev [-- --n8n=1 --real --port=5678 --fresh]`: install the dev dependencies if needed,
+// build, pack, install into a cached pinned n8n exactly as its Community Nodes installer does, and
+// start n8n on http://127.0.0.1:<port> with the provider fakes, demo credentials and the example
+// workflows. --real leaves the demo out, for your own provider accounts.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { ensureDependencies } from './lib/dependencies.mjs';
 import { N8nInstance, OWNER, portIsFree } from './lib/instance.mjs';
 import { cacheRoot, ensureN8n, lineOf } from './lib/n8n.mjs';
 import { build, compileFakes, installLikeN8n, pack, packageName } from './lib/package.mjs';
@@ -12,7 +14,8 @@ import { build, compileFakes, installLikeN8n, pack, packageName } from './lib/pa
 const { values: args } = parseArgs({
 	options: {
 		n8n: { type: 'string', default: '2' },
-		demo: { type: 'boolean', default: false },
+		real: { type: 'boolean', default: false },
+		demo: { type: 'boolean', default: true },
 		port: { type: 'string', default: '5678' },
 		fresh: { type: 'boolean', default: false },
 		help: { type: 'boolean', default: false },
@@ -22,7 +25,8 @@ const { values: args } = parseArgs({
 if (args.help) {
 	console.log(`npm run dev -- [options]
   --n8n=2|1     n8n line: 2 = n8n 2.8.4 (default), 1 = n8n 1.123.81
-  --demo        start the provider fakes, import demo credentials and the example workflows
+  --real        no demo: connect your own provider accounts (by default the provider fakes,
+                demo credentials and the example workflows are set up, no account needed)
   --port=5678   editor port (the task runner broker uses the next one)
   --fresh       start from an empty n8n user folder (drops workflows, credentials, owner)`);
 	process.exit(0);
@@ -30,10 +34,12 @@ if (args.help) {
 
 const line = lineOf(args.n8n);
 const port = Number(args.port);
-const userFolder = join(cacheRoot, `dev-${line}.x`);
+const demoMode = args.demo && !args.real;
+const userFolder = join(cacheRoot, `dev-${line}.x${demoMode ? '' : '-real'}`);
 
 async function main() {
 	if (args.fresh) rmSync(userFolder, { recursive: true, force: true });
+	ensureDependencies();
 	console.log('Building and packing the package...');
 	await build();
 	const tarball = await pack();
@@ -47,7 +53,7 @@ async function main() {
 		brokerPort: port + 1,
 		encryptionKey: 'dev-encryption-key-n8n-nodes-chat-providers',
 	});
-	const demo = args.demo ? await startDemo(instance) : undefined;
+	const demo = demoMode ? await startDemo(instance) : undefined;
 
 	const stop = async () => {
 		await instance.stop();
