@@ -8,12 +8,15 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-/** The exact text Chert receives: GET sends no body, and an object body is sent as its JSON. */
-function bodyAsSent(options: IHttpRequestOptions): string {
+/**
+ * The exact bytes Chert receives: GET sends none, a file is sent as its bytes, an object body
+ * as its JSON.
+ */
+function bodyAsSent(options: IHttpRequestOptions): string | Uint8Array {
 	const method = (options.method ?? 'GET').toUpperCase();
-	const body = options.body;
+	const body: unknown = options.body;
 	if (method === 'GET' || body === undefined || body === null || body === '') return '';
-	if (typeof body === 'string') return body;
+	if (typeof body === 'string' || body instanceof Uint8Array) return body;
 	if (typeof body === 'object' && Object.keys(body).length === 0) return '';
 	return JSON.stringify(body);
 }
@@ -25,7 +28,9 @@ export class ChertApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/chert.svg', dark: 'file:../icons/chert.dark.svg' };
 
-	documentationUrl = 'https://docs.trychert.com/';
+	// This package's README section on setting up the credential.
+	documentationUrl =
+		'https://github.com/chat-providers/n8n-nodes-chat-providers#credential-chert-api';
 
 	properties: INodeProperties[] = [
 		{
@@ -65,6 +70,19 @@ export class ChertApi implements ICredentialType {
 			],
 			default: 'bearer',
 		},
+		// Two fields of one name: n8n shows the one whose condition holds, so the dialog marks
+		// Tenant Slug required only where Chert needs it.
+		{
+			displayName: 'Tenant Slug',
+			name: 'tenantSlug',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. acme-sales',
+			description:
+				'Your tenant_slug from the Chert registration, sent as x-chert-tenant. Chert needs it with every signed request.',
+			displayOptions: { show: { authMethod: ['signed'] } },
+		},
 		{
 			displayName: 'Tenant Slug',
 			name: 'tenantSlug',
@@ -72,7 +90,8 @@ export class ChertApi implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. acme-sales',
 			description:
-				'Sent as x-chert-tenant. Required for signed requests and for accounts with more than one tenant.',
+				'Your tenant_slug from the Chert registration, sent as x-chert-tenant. Needed only for accounts with more than one tenant; leave empty otherwise.',
+			displayOptions: { show: { authMethod: ['bearer'] } },
 		},
 	];
 
@@ -92,9 +111,10 @@ export class ChertApi implements ICredentialType {
 		}
 		const body = bodyAsSent(requestOptions);
 		const timestamp = Math.floor(Date.now() / 1000);
-		const digest = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+		const digest = createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
 		headers['x-chert-signature'] = `v1,${timestamp},${digest}`;
-		if (body === '') return { ...requestOptions, headers };
+		// A file goes out as the very bytes that were signed, with the type its upload asks for.
+		if (body === '' || typeof body !== 'string') return { ...requestOptions, headers };
 		// Send the very string that was signed, so no later serialization can change a byte.
 		const hasContentType = Object.keys(headers).some(
 			(name) => name.toLowerCase() === 'content-type',

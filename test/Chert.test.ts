@@ -1,17 +1,27 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	type IDataObject,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { ChertApi } from '../credentials/ChertApi.credentials';
 import { Chert } from '../nodes/Chert/Chert.node';
 import { runListSearch, runNode, type RunNodeOptions } from './engine/run-node';
 import { header, type LoggedRequest } from './fakes/fake-server';
-import { ChertFake, CODES } from './fakes/chert';
+import { ChertFake, CODES, SECRET_PLACEHOLDER } from './fakes/chert';
 
 const fake = new ChertFake();
 const FROM = '+15555550100';
 const LEAD = '+14155551234';
 const COLLEAGUE = '+14155559876';
+const GROUP = `${LEAD}, ${COLLEAGUE}`;
 const SECRETS = [fake.singleTenant.signingSecret, fake.multiTenant.signingSecret];
 const VCARD = 'BEGIN:VCARD\nVERSION:3.0\nFN:Sam Chen – Acme\nTEL:+14155551234\nEND:VCARD\n';
 
@@ -57,7 +67,7 @@ function run(
 			resource: 'chat',
 			operation: 'create',
 			from: byNumber(FROM),
-			to: [LEAD],
+			to: LEAD,
 			parts: parts(text('Hi Sam - got a minute?')),
 			...parameters,
 		},
@@ -98,7 +108,8 @@ function signatureOf(
 ): { timestamp: string; valid: boolean } {
 	const [version, timestamp, digest] = String(header(request, 'x-chert-signature')).split(',');
 	const expected = createHmac('sha256', secret)
-		.update(`${timestamp}.${request.rawBody}`)
+		.update(`${timestamp}.`)
+		.update(request.rawBytes)
 		.digest('hex');
 	return { timestamp, valid: version === 'v1' && digest === expected };
 }
@@ -165,7 +176,7 @@ describe('Chert › Create Chat: a direct chat', () => {
 
 	it('takes From and To from each input item', async () => {
 		const result = await run(
-			{ from: byNumber('={{ $json.from }}'), to: ['={{ $json.phone }}'] },
+			{ from: byNumber('={{ $json.from }}'), to: '={{ $json.phone }}' },
 			{
 				items: [
 					{ json: { from: FROM, phone: LEAD } },
@@ -187,7 +198,7 @@ describe('Chert › Create Chat: a direct chat', () => {
 describe('Chert › Create Chat: a group chat', () => {
 	it('sends 2 or more recipients with the subject, and Chert answers with a group', async () => {
 		const result = await run({
-			to: [LEAD, COLLEAGUE],
+			to: GROUP,
 			subject: 'Launch follow-up',
 			parts: parts(text('Starting this group here.')),
 		});
@@ -212,7 +223,7 @@ describe('Chert › Create Chat: a group chat', () => {
 		['a list', '={{ $json.phones }}'],
 	])('reads To from an expression giving %s', async (_kind, expression) => {
 		const result = await run(
-			{ to: [expression], subject: 'Team' },
+			{ to: expression, subject: 'Team' },
 			{ items: [{ json: { phones: [LEAD, COLLEAGUE, '+1 (415) 555-0000'] } }] },
 		);
 		expect(result.error).toBeUndefined();
@@ -235,20 +246,25 @@ describe('Chert › Create Chat: a group chat', () => {
 });
 
 describe('Chert › Create Chat: media through the attachment upload flow', () => {
+	const uploads = () => fake.storage.requestsTo('PUT', /^\/uploads\//);
+	const chertUploads = () => fake.requestsTo('PUT', /^\/api\/v1\/attachments\/att_\w+\/upload$/);
+	const everyRequest = () => [...fake.requests, ...fake.storage.requests];
+
 	it('describes the file, uploads its bytes to the pre-signed URL, then sends the attachment part', async () => {
 		const result = await run({ parts: parts(text('My card:'), media()) }, { items: [withFile()] });
 		expect(result.error).toBeUndefined();
 		expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
 			'POST /api/v1/attachments',
-			expect.stringMatching(/^PUT \/uploads\/att_/),
 			'POST /api/v1/chats',
 		]);
-		const [describeFile, upload] = fake.requests;
+		const [describeFile] = fake.requests;
 		expect(describeFile.body).toEqual({
 			filename: 'sam-chen.vcf',
 			content_type: 'text/vcard',
 			size_bytes: Buffer.byteLength(VCARD),
 		});
+		const [upload] = uploads();
+		expect(upload.path).toMatch(/^\/uploads\/att_/);
 		expect(header(upload, 'authorization')).toBeUndefined();
 		expect(header(upload, 'content-type')).toBe('text/vcard');
 		const [attachment] = fake.attachments.values();
@@ -260,6 +276,25 @@ describe('Chert › Create Chat: media through the attachment upload flow', () =
 		expect(fake.messages).toHaveLength(1);
 	});
 
+	it('uploads the exact bytes of a binary file', async () => {
+		const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe]);
+		const item: INodeExecutionData = {
+			json: {},
+			binary: {
+				data: { data: png.toString('base64'), mimeType: 'image/png', fileName: 'logo.png' },
+			},
+		};
+		for (const authMethod of ['bearer', 'signed'] as const) {
+			fake.reset();
+			const result = await run(
+				{ parts: parts(media()) },
+				{ items: [item], credential: { authMethod, tenantSlug: 'acme-sales' } },
+			);
+			expect(result.error).toBeUndefined();
+			expect([...fake.attachments.values()][0].bytes?.equals(png)).toBe(true);
+		}
+	});
+
 	it('signs the attachment request like every other one', async () => {
 		const result = await run(
 			{ parts: parts(media()) },
@@ -268,11 +303,72 @@ describe('Chert › Create Chat: media through the attachment upload flow', () =
 		expect(result.error).toBeUndefined();
 		const describeFile = fake.requestsTo('POST', '/api/v1/attachments')[0];
 		expect(signatureOf(describeFile, fake.singleTenant.signingSecret).valid).toBe(true);
-		expect(header(fake.requestsTo('PUT', /^\/uploads\//)[0], 'x-chert-signature')).toBeUndefined();
+		expect(header(uploads()[0], 'x-chert-signature')).toBeUndefined();
+	});
+
+	it('a pre-signed URL on another origin gets nothing of the credential, nor a placeholder header', async () => {
+		// Another port is another origin, like a storage host beside console.trychert.com.
+		fake.extraRequiredHeaders = { Authorization: SECRET_PLACEHOLDER };
+		const result = await run(
+			{ parts: parts(media()) },
+			{ items: [withFile()], credential: { tenantSlug: 'acme-sales' } },
+		);
+		expect(result.error).toBeUndefined();
+		const [upload] = uploads();
+		expect(header(upload, 'authorization')).toBeUndefined();
+		expect(header(upload, 'x-chert-tenant')).toBeUndefined();
+		expect(header(upload, 'x-upload-token')).toBeDefined();
+		expect(fake.messages).toHaveLength(1);
+	});
+
+	it("Chert's own upload route (its docs' flow): the credential's bearer auth, never the placeholder", async () => {
+		fake.uploadTarget = 'chert';
+		const result = await run({ parts: parts(text('My card:'), media()) }, { items: [withFile()] });
+		expect(result.error).toBeUndefined();
+		const [upload] = chertUploads();
+		expect(header(upload, 'authorization')).toBe(`Bearer ${fake.singleTenant.signingSecret}`);
+		expect(header(upload, 'content-type')).toBe('text/vcard');
+		expect(JSON.stringify(everyRequest().map((r) => r.headers))).not.toContain('<your-');
+		expect(fake.storage.requests).toHaveLength(0);
+		const [attachment] = fake.attachments.values();
+		expect(attachment.bytes?.toString('utf8')).toBe(VCARD);
+		expect(fake.messages).toHaveLength(1);
+	});
+
+	it("Chert's own upload route with a multi-tenant account: the tenant goes along", async () => {
+		fake.uploadTarget = 'chert';
+		const result = await run(
+			{ from: byNumber('+15555550300'), parts: parts(media()) },
+			{
+				items: [withFile()],
+				credential: { signingSecret: fake.multiTenant.signingSecret, tenantSlug: 'globex-west' },
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(header(chertUploads()[0], 'x-chert-tenant')).toBe('globex-west');
+	});
+
+	it("Chert's own upload route refuses signed requests (its docs: bearer only): the error says what to change", async () => {
+		fake.uploadTarget = 'chert';
+		const result = await run(
+			{ parts: parts(media()) },
+			{ items: [withFile()], credential: { authMethod: 'signed', tenantSlug: 'acme-sales' } },
+		);
+		expect(result.error?.message).toBe(
+			'Chert: Uploading "sam-chen.vcf" failed (HTTP 401): HMAC is not supported on the binary upload route. Use bearer auth.',
+		);
+		expect(result.error?.description).toContain('no message was sent');
+		expect(result.error?.description).toContain('set Authenticate With to Bearer Token');
+		expect(result.error?.description).toMatch(/HTTP 401, code 2004, trace ID trc_\d+/);
+		const [upload] = chertUploads();
+		expect(signatureOf(upload, fake.singleTenant.signingSecret).valid).toBe(true);
+		expect(header(upload, 'authorization')).toBeUndefined();
+		expectNoSecret(everyRequest().map((r) => r.headers));
+		expect(chatRequests()).toHaveLength(0);
 	});
 
 	it('a refused upload fails the item before any message, without showing the upload URL', async () => {
-		fake.script('PUT', /^\/uploads\//, { status: 403, body: 'Request has expired' });
+		fake.storage.script('PUT', /^\/uploads\//, { status: 403, body: 'Request has expired' });
 		const result = await run({ parts: parts(media()) }, { items: [withFile()] });
 		expect(result.error?.message).toBe('Chert: Uploading "sam-chen.vcf" failed (HTTP 403)');
 		expect(result.error?.description).toContain('no message was sent');
@@ -511,7 +607,7 @@ describe('Chert › Idempotency: a retried workflow never texts the lead twice',
 			fake.failure(400, CODES.missingField, 'from, to and message.parts are required'),
 		);
 		const result = await run(
-			{ to: ['={{ $json.phone }}'], options: { parallelRequests: 1 } },
+			{ to: '={{ $json.phone }}', options: { parallelRequests: 1 } },
 			{ items, retryOnFail: { maxTries: 2, waitBetweenTries: 0 } },
 		);
 		expect(result.error).toBeUndefined();
@@ -532,7 +628,7 @@ describe('Chert › Idempotency: a retried workflow never texts the lead twice',
 			fake.failure(400, CODES.missingField, 'from, to and message.parts are required'),
 		);
 		const result = await run(
-			{ to: ['={{ $json.phone }}'], parts: parts(media()), options: { parallelRequests: 1 } },
+			{ to: '={{ $json.phone }}', parts: parts(media()), options: { parallelRequests: 1 } },
 			{
 				items: [
 					withFile(VCARD, { phone: '+14155550001' }),
@@ -560,13 +656,17 @@ describe('Chert › Create Chat: bad input is refused before any request', () =>
 		],
 		[
 			'To in E.164',
-			{ to: [LEAD, '4155559876'] },
+			{ to: `${LEAD}, 4155559876` },
 			'To must be a phone number in E.164 format, but got "4155559876" [item 0]',
 		],
-		['at least one recipient', { to: [] }, 'To is required [item 0]'],
+		['at least one recipient', { to: '={{ "" }}' }, 'To is required [item 0]'],
 		[
 			'at most 31 recipients',
-			{ to: Array.from({ length: 32 }, (_, i) => `+1415555${String(i).padStart(4, '0')}`) },
+			{
+				to: Array.from({ length: 32 }, (_, i) => `+1415555${String(i).padStart(4, '0')}`).join(
+					', ',
+				),
+			},
 			'To must list 1 to 31 phone numbers, but it has 32 [item 0]',
 		],
 		['at least one part', { parts: {} }, 'Message Parts must have at least one part [item 0]'],
@@ -592,12 +692,12 @@ describe('Chert › Create Chat: bad input is refused before any request', () =>
 		],
 		[
 			'a group starts with text only',
-			{ to: [LEAD, COLLEAGUE], parts: parts(text('Hello team'), link('https://example.com')) },
+			{ to: GROUP, parts: parts(text('Hello team'), link('https://example.com')) },
 			"Message Part 2 (Rich Link) cannot start a group chat: a group's first message is text only [item 0]",
 		],
 		[
 			'media only in a direct chat',
-			{ to: [LEAD, COLLEAGUE], parts: parts(media()) },
+			{ to: GROUP, parts: parts(media()) },
 			'Message Part 1 (Media) can only be sent in a direct chat, but To has 2 numbers [item 0]',
 		],
 		[
@@ -628,7 +728,7 @@ describe('Chert › Create Chat: bad input is refused before any request', () =>
 		);
 		const adjacent = await run({ parts: parts(text('a'), text('b')) });
 		expect(adjacent.error?.description).toContain('Merge them into one text part');
-		const group = await run({ to: [LEAD, COLLEAGUE], parts: parts(link('https://example.com')) });
+		const group = await run({ to: GROUP, parts: parts(link('https://example.com')) });
 		expect(group.error?.description).toContain('send links and media in a follow-up message');
 		const binary = await run({ parts: parts(media('card')) }, { items: [withFile()] });
 		expect(binary.error?.description).toBe(
@@ -641,7 +741,7 @@ describe('Chert › Create Chat: bad input is refused before any request', () =>
 
 	it('names the item that is wrong', async () => {
 		const result = await run(
-			{ to: ['={{ $json.phone }}'], options: { parallelRequests: 1 } },
+			{ to: '={{ $json.phone }}', options: { parallelRequests: 1 } },
 			{ items: [{ json: { phone: LEAD } }, { json: { phone: 'call me' } }] },
 		);
 		expect(result.error?.message).toBe(
@@ -704,7 +804,7 @@ describe("Chert › Errors: Chert's envelope in the user's words", () => {
 describe('Chert › Continue On Fail', () => {
 	it('keeps going past bad input and refusals, with the error fields on the failed items', async () => {
 		const result = await run(
-			{ from: byNumber('={{ $json.from }}'), to: ['={{ $json.phone }}'] },
+			{ from: byNumber('={{ $json.from }}'), to: '={{ $json.phone }}' },
 			{
 				continueOnFail: true,
 				items: [
@@ -746,6 +846,283 @@ describe('Chert › Continue On Fail', () => {
 			);
 			expect(result.items[0].json.code).toBe(CODES.fromNotOwned);
 			expectNoSecret(result.items);
+		}
+	});
+});
+
+describe('Chert › To: each person once, and never the sender', () => {
+	it('the same number written two ways is one recipient: a direct chat, so links are allowed and no subject is sent', async () => {
+		const result = await run({
+			to: `${LEAD}, +1 (415) 555-1234`,
+			subject: 'Team',
+			parts: parts(text('Hi Sam - got a minute?'), link('https://example.com/demo')),
+		});
+		expect(result.error).toBeUndefined();
+		expect(sentBody().to).toEqual([LEAD]);
+		expect((sentBody().message as IDataObject).subject).toBeUndefined();
+		expect(result.items[0].json.chat).toMatchObject({ is_group: false });
+	});
+
+	it('strips spaces, dashes, dots and parentheses to E.164, keeping the first-given order', async () => {
+		await run({ to: '+1 415.555.9876; +1-415-555-1234, +1 (415) 555 9876', subject: 'Team' });
+		expect(sentBody().to).toEqual([COLLEAGUE, LEAD]);
+	});
+
+	it('counts recipients after removing repeats: 31 different numbers are a group, not too many', async () => {
+		const numbers = Array.from({ length: 31 }, (_, i) => `+1415555${String(i).padStart(4, '0')}`);
+		const result = await run({ to: [...numbers, numbers[0]].join(', ') });
+		expect(result.error).toBeUndefined();
+		expect(sentBody().to).toHaveLength(31);
+	});
+
+	it('refuses a To that contains the From number, before any request', async () => {
+		const result = await run({ to: `${LEAD}, +1 555-555-0100` });
+		expect(result.error?.message).toBe('To must not include the From number +15555550100 [item 0]');
+		expect(result.error?.description).toContain('Remove it from To');
+		expect(fake.requests).toHaveLength(0);
+	});
+});
+
+describe('Chert › Text goes out exactly as typed', () => {
+	it('keeps spaces and line breaks at either end of a text part', async () => {
+		const typed = '  Hi Sam,\n\nhere is the plan:\n  1. call\n';
+		const result = await run({ parts: parts(text(typed)) });
+		expect(result.error).toBeUndefined();
+		expect((sentBody().message as IDataObject).parts).toEqual([{ type: 'text', value: typed }]);
+	});
+
+	it('keeps the group subject and preview texts as typed; links are trimmed', async () => {
+		await run({
+			parts: parts(
+				text('The deck: '),
+				link('  https://example.com/deck \n', { title: ' Q3 deck ', summary: 'Pricing\n' }),
+			),
+		});
+		expect((sentBody().message as IDataObject).parts).toEqual([
+			{ type: 'text', value: 'The deck: ' },
+			{
+				type: 'rich_link',
+				url: 'https://example.com/deck',
+				title: ' Q3 deck ',
+				summary: 'Pricing\n',
+			},
+		]);
+		await run({ to: GROUP, subject: ' Launch follow-up ', parts: parts(text(' Hello team ')) });
+		expect((sentBody(1).message as IDataObject).subject).toBe(' Launch follow-up ');
+	});
+
+	it('still refuses a text part of nothing but white space', async () => {
+		const result = await run({ parts: parts(text('\n \t\n')) });
+		expect(result.error?.message).toBe('Message Part 1 (Text) is required [item 0]');
+		expect(fake.requests).toHaveLength(0);
+	});
+});
+
+/** Chert as a workflow saved with version 1 of the node runs it. */
+function chertVersion1(): Chert {
+	const node = new Chert();
+	node.description = { ...node.description, version: 1, defaultVersion: undefined };
+	return node;
+}
+
+/** The property n8n shows for a parameter, given the node's version and other values. */
+function shownProperty(
+	properties: INodeProperties[],
+	name: string,
+	values: INodeParameters,
+	typeVersion?: number,
+): INodeProperties | undefined {
+	const node = typeVersion === undefined ? null : { typeVersion };
+	return properties.find(
+		(property) =>
+			property.name === name && NodeHelpers.displayParameter(values, property, node, null),
+	);
+}
+
+describe('Chert › To: one value for the whole list, and workflows saved with version 1', () => {
+	const create = { resource: 'chat', operation: 'create' };
+	const { properties } = new Chert().description;
+
+	it('version 1.1 (new nodes) takes one text or expression for all recipients', () => {
+		expect(new Chert().description.defaultVersion).toBe(1.1);
+		const to = shownProperty(properties, 'to', create, 1.1);
+		expect(to?.type).toBe('string');
+		expect(to?.typeOptions?.multipleValues).toBeUndefined();
+		expect(shownProperty(properties, 'to', create, 1)?.typeOptions?.multipleValues).toBe(true);
+	});
+
+	it('version 1 keeps its list of numbers, one per box', async () => {
+		const result = await runNode({
+			nodeType: chertVersion1(),
+			credentialTypes: [new ChertApi()],
+			credentials: chertCredential(),
+			parameters: {
+				...create,
+				from: byNumber(FROM),
+				to: [LEAD, '={{ $json.colleague }}'],
+				parts: parts(text('Starting this group here.')),
+			},
+			items: [{ json: { colleague: COLLEAGUE } }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(sentBody().to).toEqual([LEAD, COLLEAGUE]);
+	});
+
+	it('labels the From modes so they fit their box', () => {
+		const from = properties.find((property) => property.name === 'from');
+		expect(from?.modes?.map((mode) => mode.displayName)).toEqual(['From List', 'Number']);
+	});
+});
+
+describe('Chert › The shipped example opens and runs as saved', () => {
+	const example = JSON.parse(
+		readFileSync(join(__dirname, '..', 'examples', 'chert-create-chat.json'), 'utf8'),
+	) as { nodes: Array<INode & { parameters: INodeParameters }> };
+	const chertNode = example.nodes.find((node) => node.type.endsWith('.chert'))!;
+	const leadNode = example.nodes.find((node) => node.type === 'n8n-nodes-base.set')!;
+	const nodeType = new Chert();
+
+	it('uses a version of the node, with every value in the shape its field expects', () => {
+		expect(nodeType.description.version).toContain(chertNode.typeVersion);
+		const { properties } = nodeType.description;
+		for (const [name, value] of Object.entries(chertNode.parameters)) {
+			const property = shownProperty(properties, name, chertNode.parameters, chertNode.typeVersion);
+			expect(property).toBeDefined();
+			if (property?.type === 'string') {
+				expect(typeof value === 'string' ? 'one value' : 'a list').toBe(
+					property.typeOptions?.multipleValues ? 'a list' : 'one value',
+				);
+			}
+		}
+		const from = chertNode.parameters.from as { mode: string };
+		expect(
+			properties.find((property) => property.name === 'from')?.modes?.map((m) => m.name),
+		).toContain(from.mode);
+	});
+
+	it("texts the lead from the example's input", async () => {
+		const assignments = (
+			leadNode.parameters.assignments as { assignments: Array<{ name: string; value: string }> }
+		).assignments;
+		const lead = Object.fromEntries(assignments.map(({ name, value }) => [name, value]));
+		const result = await runNode({
+			nodeType,
+			credentialTypes: [new ChertApi()],
+			credentials: chertCredential(),
+			parameters: chertNode.parameters,
+			items: [{ json: lead }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(sentBody()).toMatchObject({
+			from: FROM,
+			to: [lead.leadPhone],
+			message: {
+				parts: [
+					{ type: 'text', value: 'Hi Sam - got a minute for a quick demo?' },
+					{ type: 'rich_link', url: lead.demoUrl },
+				],
+			},
+		});
+	});
+});
+
+describe('Chert › Credential dialog', () => {
+	const { properties } = new ChertApi();
+
+	it('marks Tenant Slug required for Signed Requests and optional for bearer', () => {
+		expect(shownProperty(properties, 'tenantSlug', { authMethod: 'signed' })?.required).toBe(true);
+		expect(shownProperty(properties, 'tenantSlug', { authMethod: 'bearer' })?.required).toBeFalsy();
+	});
+
+	it('keeps the Tenant Slug value in either mode', () => {
+		for (const authMethod of ['bearer', 'signed']) {
+			const values = NodeHelpers.getNodeParameters(
+				properties,
+				{ signingSecret: 's', authMethod, tenantSlug: 'acme-sales' },
+				true,
+				false,
+				null,
+				null,
+			);
+			expect(values?.tenantSlug).toBe('acme-sales');
+		}
+	});
+
+	it('signs a file as its bytes and sends those bytes unchanged', async () => {
+		const bytes = Buffer.from([0x00, 0xff, 0x7b, 0x22, 0x0a]);
+		const signed = await new ChertApi().authenticate(
+			{ signingSecret: 'chert_ss_test_1234', authMethod: 'signed', tenantSlug: 'acme-sales' },
+			{ method: 'PUT', url: 'https://example.test/upload', body: bytes, headers: {} },
+		);
+		expect(signed.body).toBe(bytes);
+		expect(signed.headers?.['Content-Type']).toBeUndefined();
+		const [, timestamp, digest] = String(signed.headers?.['x-chert-signature']).split(',');
+		const expected = createHmac('sha256', 'chert_ss_test_1234')
+			.update(Buffer.concat([Buffer.from(`${timestamp}.`), bytes]))
+			.digest('hex');
+		expect(digest).toBe(expected);
+	});
+
+	it("links to this package's README sections on Chert", () => {
+		const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+		const anchors = [...readme.matchAll(/^#+ (.+)$/gm)].map(([, title]) =>
+			title
+				.toLowerCase()
+				.replace(/[^a-z0-9 -]/g, '')
+				.replace(/ /g, '-'),
+		);
+		const { homepage } = JSON.parse(
+			readFileSync(join(__dirname, '..', 'package.json'), 'utf8'),
+		) as { homepage: string };
+		const repository = homepage.replace(/#.*$/, '');
+		const codex = JSON.parse(
+			readFileSync(join(__dirname, '..', 'nodes', 'Chert', 'Chert.node.json'), 'utf8'),
+		) as { resources: Record<string, Array<{ url: string }>> };
+		const links = {
+			credential: new ChertApi().documentationUrl,
+			codexCredential: codex.resources.credentialDocumentation[0].url,
+			codexPrimary: codex.resources.primaryDocumentation[0].url,
+		};
+		expect(links).toEqual({
+			credential: `${repository}#credential-chert-api`,
+			codexCredential: `${repository}#credential-chert-api`,
+			codexPrimary: `${repository}#chert`,
+		});
+		expect(anchors).toEqual(expect.arrayContaining(['chert', 'credential-chert-api']));
+	});
+});
+
+describe('Chert › As an AI Agent tool: every field says what it takes', () => {
+	const fields = (list: INodeProperties[]): INodeProperties[] =>
+		list.flatMap((property) => [
+			property,
+			...fields((property.options ?? []).filter((o): o is INodeProperties => 'type' in o)),
+			...(property.options ?? []).flatMap((o) =>
+				'values' in o ? fields(o.values as INodeProperties[]) : [],
+			),
+		]);
+	const { properties } = new Chert().description;
+
+	it('describes every field of Create Chat', () => {
+		const undescribed = fields(properties)
+			// n8n's own selectors and the Options collection explain themselves.
+			.filter((property) => !['resource', 'operation', 'options'].includes(property.name))
+			.filter((property) => !property.description)
+			.map((property) => property.displayName);
+		expect(undescribed).toEqual([]);
+	});
+
+	it('says where From comes from and what To takes', () => {
+		const described = (name: string) =>
+			properties.filter((property) => property.name === name).map((p) => p.description);
+		for (const description of described('from')) {
+			expect(description).toMatch(/From List/);
+			expect(description).toMatch(/E\.164/);
+		}
+		for (const description of described('to')) {
+			expect(description).toMatch(/E\.164/);
+			expect(description).toMatch(/2 to 31/);
+			expect(description).toMatch(/From number/);
 		}
 	});
 });

@@ -16,7 +16,9 @@ export class Chert implements INodeType {
 		name: 'chert',
 		icon: { light: 'file:../../icons/chert.svg', dark: 'file:../../icons/chert.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1: To takes one value for the whole list (comma-separated or an expression's list).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: "Start iMessage chats from your team's numbers with Chert",
 		defaults: { name: 'Chert' },

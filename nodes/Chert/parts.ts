@@ -6,6 +6,7 @@ import {
 	readText,
 	requireHttpUrl,
 	requireText,
+	type FieldContext,
 } from '../shared/validate';
 
 const MAX_PARTS = 10;
@@ -41,6 +42,14 @@ const TYPE_NAMES: Record<string, string> = { text: 'Text', richLink: 'Rich Link'
 
 // Chert refuses links in a first message's text; a bare domain with a path counts as a link too.
 const URL_IN_TEXT = /(?:https?:\/\/|www\.)[^\s]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\/[^\s]*/i;
+
+/**
+ * Free text exactly as typed: spaces and line breaks at either end are part of the message.
+ * Text of nothing but white space counts as empty.
+ */
+export function readMessageText(value: unknown, at: FieldContext): string {
+	return readText(value, at) === '' ? '' : String(value);
+}
 
 function quoteStart(text: string): string {
 	return text.length > 40 ? `"${text.slice(0, 37)}..."` : `"${text}"`;
@@ -95,11 +104,10 @@ export function checkParts(
 			);
 		}
 		if (type === 'text') {
-			const value = requireText(
-				entry.text,
-				at(label),
-				'Type the text to send, or remove the part.',
-			);
+			const value = readMessageText(entry.text, at(label));
+			if (value === '') {
+				throw fail(label, 'is required', 'Type the text to send, or remove the part.');
+			}
 			const url = URL_IN_TEXT.exec(value);
 			if (url) {
 				throw fail(
@@ -122,8 +130,8 @@ export function checkParts(
 				url: requireHttpUrl(entry.url, at(`${label} Link`)),
 			};
 			const preview = entry.preview ?? {};
-			const title = readText(preview.title, at(`${label} Title`));
-			const summary = readText(preview.summary, at(`${label} Summary`));
+			const title = readMessageText(preview.title, at(`${label} Title`));
+			const summary = readMessageText(preview.summary, at(`${label} Summary`));
 			const imageUrl = optionalHttpUrl(preview.imageUrl, at(`${label} Image URL`));
 			const iconUrl = optionalHttpUrl(preview.iconUrl, at(`${label} Icon URL`));
 			if (title) link.title = title;

@@ -49,6 +49,13 @@ interface Attachment {
 	bytes?: Buffer;
 }
 
+/** Where POST /attachments sends the bytes: a pre-signed storage URL on another origin, or
+ * Chert's own upload route (docs.trychert.com/api/attachments), which takes bearer auth only. */
+export type UploadTarget = 'storage' | 'chert';
+
+/** The placeholder Chert's docs show in required_headers for its own upload route. */
+export const SECRET_PLACEHOLDER = 'Bearer <your-signing-secret>';
+
 interface StoredChat {
 	id: string;
 	tenant: string;
@@ -91,6 +98,11 @@ export class ChertFake extends FakeServer {
 	readonly attachments = new Map<string, Attachment>();
 	/** Idempotency key (per tenant) -> the body first sent with it and Chert's answer. */
 	readonly idempotency = new Map<string, { rawBody: string; answer: FakeResponse }>();
+	/** Pre-signed storage: another origin (its own port), which must never see the credential. */
+	readonly storage = new FakeServer();
+	uploadTarget: UploadTarget = 'storage';
+	/** Extra required_headers returned by POST /attachments, for storage uploads. */
+	extraRequiredHeaders: Record<string, string> = {};
 	/** How far Chert's clock is ahead of this machine's, to test the signature time window. */
 	clockSkewMs = 0;
 	/** A one-off refusal of the next chat to this first recipient (after authentication). */
@@ -117,7 +129,12 @@ export class ChertFake extends FakeServer {
 		this.route('POST', '/api/v1/attachments', (request) =>
 			this.authenticated(request, (tenant) => this.createAttachment(request, tenant)),
 		);
-		this.route('PUT', '/uploads/:id', (request, params) => this.receiveUpload(request, params.id));
+		this.route('PUT', '/api/v1/attachments/:id/upload', (request, params) =>
+			this.receiveChertUpload(request, params.id),
+		);
+		this.storage.route('PUT', '/uploads/:id', (request, params) =>
+			this.receiveStorageUpload(request, params.id),
+		);
 		this.route('POST', '/api/v1/chats', (request) =>
 			this.authenticated(request, (tenant) => this.createChat(request, tenant)),
 		);
@@ -127,8 +144,21 @@ export class ChertFake extends FakeServer {
 		return `${this.baseUrl}/api/v1`;
 	}
 
+	override async start(): Promise<this> {
+		await this.storage.start();
+		return await super.start();
+	}
+
+	override async stop(): Promise<void> {
+		await this.storage.stop();
+		await super.stop();
+	}
+
 	override reset(): void {
 		super.reset();
+		this.storage.reset();
+		this.uploadTarget = 'storage';
+		this.extraRequiredHeaders = {};
 		this.chats.clear();
 		this.messages.length = 0;
 		this.attachments.clear();
@@ -196,7 +226,8 @@ export class ChertFake extends FakeServer {
 				return this.failure(401, CODES.clockSkew, 'Signature timestamp outside the allowed window');
 			}
 			const expected = createHmac('sha256', account.signingSecret)
-				.update(`${timestamp}.${request.rawBody}`)
+				.update(`${timestamp}.`)
+				.update(request.rawBytes)
 				.digest('hex');
 			if (
 				expected.length !== digest.length ||
@@ -239,37 +270,79 @@ export class ChertFake extends FakeServer {
 			uploadToken: `upl_${randomUUID()}`,
 		};
 		this.attachments.set(attachment.id, attachment);
+		// Chert's docs show its own route with a placeholder for the secret the client must send.
+		const target =
+			this.uploadTarget === 'chert'
+				? {
+						upload_url: `${this.apiBaseUrl}/attachments/${attachment.id}/upload`,
+						required_headers: { authorization: SECRET_PLACEHOLDER, 'content-type': contentType },
+					}
+				: {
+						upload_url: `${this.storage.baseUrl}/uploads/${attachment.id}?sig=${attachment.uploadToken}`,
+						required_headers: {
+							'Content-Type': contentType,
+							'x-upload-token': attachment.uploadToken,
+							...this.extraRequiredHeaders,
+						},
+					};
 		return {
 			status: 201,
 			body: {
 				attachment_id: attachment.id,
-				upload_url: `${this.baseUrl}/uploads/${attachment.id}?sig=${attachment.uploadToken}`,
-				required_headers: { 'Content-Type': contentType, 'x-upload-token': attachment.uploadToken },
+				...target,
 				expires_at: new Date(Date.now() + 15 * 60_000).toISOString(),
 			},
 		};
 	}
 
-	/** The pre-signed upload URL: no credential, only the headers Chert asked for. */
-	private receiveUpload(request: LoggedRequest, id: string): FakeResponse {
+	/** The pre-signed upload URL: no credential of any kind, only the headers Chert asked for. */
+	private receiveStorageUpload(request: LoggedRequest, id: string): FakeResponse {
 		const attachment = this.attachments.get(id);
 		if (
 			!attachment ||
 			request.query.sig !== attachment.uploadToken ||
 			header(request, 'x-upload-token') !== attachment.uploadToken ||
 			header(request, 'authorization') !== undefined ||
-			header(request, 'x-chert-signature') !== undefined
+			header(request, 'x-chert-signature') !== undefined ||
+			header(request, 'x-chert-tenant') !== undefined
 		) {
 			return { status: 403, body: 'SignatureDoesNotMatch' };
 		}
+		return this.storeUpload(request, attachment, () => ({ status: 403, body: 'Bad upload' }));
+	}
+
+	/** Chert's own upload route: "HMAC is not supported on the binary upload route. Use bearer auth." */
+	private receiveChertUpload(request: LoggedRequest, id: string): FakeResponse {
+		if (header(request, 'x-chert-signature') !== undefined) {
+			return this.failure(
+				401,
+				CODES.invalidSignature,
+				'HMAC is not supported on the binary upload route. Use bearer auth.',
+			);
+		}
+		return this.authenticated(request, (tenant) => {
+			const attachment = this.attachments.get(id);
+			if (!attachment || attachment.tenant !== tenant.slug) {
+				return this.failure(404, CODES.badAttachment, `Attachment ${id} not found`);
+			}
+			return this.storeUpload(request, attachment, (message) =>
+				this.failure(400, CODES.badAttachment, message),
+			);
+		});
+	}
+
+	private storeUpload(
+		request: LoggedRequest,
+		attachment: Attachment,
+		refuse: (message: string) => FakeResponse,
+	): FakeResponse {
 		if (header(request, 'content-type') !== attachment.contentType) {
-			return { status: 403, body: 'Content-Type does not match the signed upload' };
+			return refuse('Content-Type does not match the registered upload');
 		}
-		// The base server keeps bodies as UTF-8 text, so tests upload files that are valid UTF-8.
-		attachment.bytes = Buffer.from(request.rawBody, 'utf8');
-		if (attachment.bytes.length !== attachment.sizeBytes) {
-			return { status: 400, body: 'Body size does not match size_bytes' };
+		if (request.rawBytes.length !== attachment.sizeBytes) {
+			return refuse('Body size does not match size_bytes');
 		}
+		attachment.bytes = request.rawBytes;
 		return { status: 200 };
 	}
 

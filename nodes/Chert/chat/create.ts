@@ -4,13 +4,15 @@ import { stableItemKey } from '../../shared/idempotency';
 import { runOptions, type RunSettings } from '../../shared/items';
 import { invalidInput, parseList, readText, requireE164 } from '../../shared/validate';
 import { uploadMedia } from '../attachments';
-import { checkParts, partEntries } from '../parts';
+import { checkParts, partEntries, readMessageText } from '../parts';
 import { getChertConnection, sendChertJson } from '../transport';
 
 const E164_REGEX = '^\\+[1-9]\\d{6,14}$';
 const MAX_RECIPIENTS = 31;
 const MAX_MEDIA_BYTES = 100 * 1024 * 1024;
 const showFor = { show: { resource: ['chat'], operation: ['create'] } };
+
+const E164_HINT = 'E.164: a plus sign, the country code and the number, such as +14155551234';
 
 export const description: INodeProperties[] = [
 	{
@@ -19,7 +21,8 @@ export const description: INodeProperties[] = [
 		type: 'resourceLocator',
 		required: true,
 		default: { mode: 'list', value: '' },
-		description: "The team's number the chat is sent from",
+		description:
+			"The sender: one of the Chert tenant's own phone numbers (From List shows them), in E.164 such as +15555550100",
 		displayOptions: showFor,
 		modes: [
 			{
@@ -29,7 +32,7 @@ export const description: INodeProperties[] = [
 				typeOptions: { searchListMethod: 'searchPhoneNumbers', searchable: true },
 			},
 			{
-				displayName: 'By Number',
+				displayName: 'Number',
 				name: 'number',
 				type: 'string',
 				placeholder: 'e.g. +15555550100',
@@ -49,13 +52,23 @@ export const description: INodeProperties[] = [
 		displayName: 'To',
 		name: 'to',
 		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. +14155551234, +14155559876',
+		description: `The phone numbers of the people to text, separated by commas (${E164_HINT}). One number opens a direct chat; 2 to 31 open a group chat. Must not include the From number. An expression may also give a list.`,
+		displayOptions: { show: { ...showFor.show, '@version': [{ _cnd: { gte: 1.1 } }] } },
+	},
+	// Version 1 kept To as a list of boxes; workflows saved with it still open and run as they were.
+	{
+		displayName: 'To',
+		name: 'to',
+		type: 'string',
 		typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Recipient' },
 		required: true,
 		default: [],
 		placeholder: 'e.g. +14155551234',
-		description:
-			'E.164 phone numbers. One opens a direct chat; 2 to 31 open a group chat. An expression may give a list or comma-separated numbers.',
-		displayOptions: showFor,
+		description: `The phone numbers of the people to text (${E164_HINT}). One opens a direct chat; 2 to 31 open a group chat. Must not include the From number. An expression may give a list or comma-separated numbers.`,
+		displayOptions: { show: { ...showFor.show, '@version': [1] } },
 	},
 	{
 		displayName: 'Group Subject',
@@ -63,7 +76,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. Launch follow-up',
-		description: 'Name of a group chat (2 or more recipients). Not sent for a direct chat.',
+		description:
+			'The name shown for a group chat (2 or more recipients in To), sent as typed. Not sent for a direct chat.',
 		displayOptions: showFor,
 	},
 	{
@@ -85,6 +99,7 @@ export const description: INodeProperties[] = [
 						displayName: 'Content',
 						name: 'type',
 						type: 'options',
+						description: 'What this part of the message is',
 						options: [
 							{ name: 'Text', value: 'text' },
 							{
@@ -105,7 +120,8 @@ export const description: INodeProperties[] = [
 						name: 'binaryPropertyName',
 						type: 'string',
 						default: 'data',
-						hint: 'The name of the input binary field containing the file to send',
+						description:
+							"The name of the input item's binary field that holds the file to send, as shown in the previous node's Binary tab",
 						displayOptions: { show: { type: ['media'] } },
 					},
 					{
@@ -114,7 +130,7 @@ export const description: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. https://example.com/demo',
-						description: 'The URL to preview',
+						description: 'The web page to show as a preview, starting with http:// or https://',
 						displayOptions: { show: { type: ['richLink'] } },
 					},
 					{
@@ -131,24 +147,28 @@ export const description: INodeProperties[] = [
 								name: 'iconUrl',
 								type: 'string',
 								default: '',
+								description: 'The web address of a small icon for the preview',
 							},
 							{
 								displayName: 'Image URL',
 								name: 'imageUrl',
 								type: 'string',
 								default: '',
+								description: 'The web address of the image shown in the preview',
 							},
 							{
 								displayName: 'Summary',
 								name: 'summary',
 								type: 'string',
 								default: '',
+								description: 'The line of text shown under the title, sent as typed',
 							},
 							{
 								displayName: 'Title',
 								name: 'title',
 								type: 'string',
 								default: '',
+								description: 'The title of the preview, sent as typed',
 							},
 						],
 					},
@@ -159,7 +179,7 @@ export const description: INodeProperties[] = [
 						typeOptions: { rows: 3 },
 						default: '',
 						description:
-							'No links here: Chert refuses a URL in the text of a first message. Add a Rich Link part instead.',
+							'The text to send, exactly as typed. No links here: Chert refuses a URL in the text of a first message, so add a Rich Link part instead.',
 						displayOptions: { show: { type: ['text'] } },
 					},
 				],
@@ -206,11 +226,20 @@ export async function execute(
 		this.getNodeParameter('from', itemIndex, '', { extractValue: true }),
 		at('From'),
 	);
-	const to = parseList(readRecipients(this.getNodeParameter('to', itemIndex, [])), at('To')).map(
-		(number) => requireE164(number, at('To')),
-	);
+	// Numbers are compared in E.164, so "+1 (415) 555-1234" twice is one recipient, not a group.
+	const numbers = parseList(readRecipients(this.getNodeParameter('to', itemIndex, [])), at('To'));
+	const to = [...new Set(numbers.map((number) => requireE164(number, at('To'))))];
 	if (to.length === 0) {
 		throw invalidInput(node, itemIndex, 'To', 'is required', 'Add the E.164 number of the lead.');
+	}
+	if (to.includes(from)) {
+		throw invalidInput(
+			node,
+			itemIndex,
+			'To',
+			`must not include the From number ${from}`,
+			'To lists the people to text; From is the number the chat is sent from. Remove it from To.',
+		);
 	}
 	if (to.length > MAX_RECIPIENTS) {
 		throw invalidInput(
@@ -221,7 +250,10 @@ export async function execute(
 			'One number opens a direct chat; 2 to 31 open a group chat.',
 		);
 	}
-	const subject = readText(this.getNodeParameter('subject', itemIndex, ''), at('Group Subject'));
+	const subject = readMessageText(
+		this.getNodeParameter('subject', itemIndex, ''),
+		at('Group Subject'),
+	);
 	const parts = checkParts(
 		node,
 		itemIndex,

@@ -78,9 +78,16 @@ export default {
 	browser: {
 		search: 'Chert',
 		action: 'Create a chat',
-		parameters: ['from', 'subject'],
-		labels: ['To', 'Add Recipient', 'Message Parts', 'Add Part'],
+		// Version 1.1: To is one field for the whole list.
+		parameters: ['from', 'to', 'subject'],
+		labels: ['To', 'Message Parts', 'Add Part'],
 		credentialParameters: ['signingSecret', 'baseUrl', 'authMethod'],
+		async inspectCredential({ page, modal, byTestId }) {
+			// Tenant Slug is two fields of one name: the one for Signed Requests is required.
+			await byTestId(modal, 'parameter-input-authMethod').first().click();
+			await page.getByText('Signed Requests', { exact: true }).last().click();
+			await byTestId(modal, 'parameter-input-tenantSlug').first().waitFor({ state: 'visible' });
+		},
 		async inspect({ page, ndv, byTestId }) {
 			// Idempotency Key sits in Options.
 			// 2.x shows a button, 1.x a select with the same words as placeholder.
