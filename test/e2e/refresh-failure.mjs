@@ -180,7 +180,7 @@ async function runLine(line, n8n, tarball, fakes) {
 				const items = outputOf(execution, parse);
 				assert.equal(items.length, ITEMS);
 				for (const item of items) {
-					assert.equal(item.error, PACKAGE_MESSAGE);
+					assert.equal(item.error, PACKAGE_MESSAGE, JSON.stringify(item));
 					assert.match(item.description, /Reconnect the Fanvue credential/);
 				}
 				const raw = items.filter((item) => !String(item.error).startsWith('Fanvue: '));
