@@ -310,8 +310,19 @@ function checkOfferedTools(requests) {
 		const tool = offered.find((candidate) => expected.tool.test(candidate.function.name));
 		assert.ok(tool, `a ${expected.provider} tool among ${offered.map((t) => t.function.name)}`);
 		assert.equal(tool.function.description, expected.description);
-		const fields = Object.keys(tool.function.parameters?.properties ?? {}).sort();
-		assert.deepEqual(fields, Object.keys(expected.good).sort(), `${expected.provider} fields`);
+		const properties = tool.function.parameters?.properties ?? {};
+		assert.deepEqual(
+			Object.keys(properties).sort(),
+			Object.keys(expected.good).sort(),
+			`${expected.provider} fields`,
+		);
+		// The $fromAI() description is what tells the model the value's shape.
+		for (const [field, schema] of Object.entries(properties)) {
+			assert.ok(schema.description, `${expected.provider} ${field} has a description`);
+		}
+		if (expected.provider === 'recoup') {
+			assert.match(properties.artistId.description, /a UUID .*never the artist name/);
+		}
 	}
 }
 
@@ -356,7 +367,7 @@ function unescaped(text) {
 /**
  * The example on the canvas, and the Recoup tool's panel: n8n keeps the imported On Error setting
  * ("Execution will continue even if the node fails") but its Settings tab offers no On Error for
- * tool nodes, so the README tells users where the setting lives.
+ * tool nodes, so the README tells users where the setting lives (a copied tool keeps it).
  */
 async function screenshotTool(instance, line, workflow) {
 	const label = `[${line}.x]`;
@@ -374,6 +385,7 @@ async function screenshotTool(instance, line, workflow) {
 		args: CHROMIUM_FLAGS,
 		viewport: { width: 1280, height: 800 },
 	});
+	await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: instance.url });
 	context.setDefaultTimeout(20_000);
 	const page = context.pages()[0] ?? (await context.newPage());
 	const settle = () => page.waitForTimeout(line === '1' ? 1000 : 400);
@@ -413,6 +425,32 @@ async function screenshotTool(instance, line, workflow) {
 				}
 			},
 		);
+		await report.check(`${label} browser: a copied and pasted tool keeps On Error`, async () => {
+			try {
+				await page.goto(`${instance.url}/workflow/${workflow.id}`);
+				await byTestId(page, 'canvas-node').first().waitFor();
+				await settle();
+				await byTestId(page, 'canvas-node')
+					.filter({ hasText: 'Create Recoup chat' })
+					.first()
+					.click({ force: true });
+				await page.keyboard.press('Control+c');
+				await page.waitForTimeout(500);
+				await page.keyboard.press('Control+v');
+				await page.waitForTimeout(1000);
+				await page.keyboard.press('Control+s');
+				await page.waitForTimeout(1000);
+				const saved = await instance.rest('GET', `/rest/workflows/${workflow.id}`);
+				const copies = saved.nodes.filter((node) => node.name.startsWith('Create Recoup chat'));
+				assert.deepEqual(
+					copies.map((node) => node.onError),
+					['continueRegularOutput', 'continueRegularOutput'],
+				);
+			} catch (error) {
+				await failed('copy');
+				throw error;
+			}
+		});
 	} finally {
 		await context.close();
 		rmSync(profile, { recursive: true, force: true });
