@@ -65,7 +65,9 @@ export async function runForEachItem(
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
-	const continueOnFail = ctx.continueOnFail();
+	// As an AI Agent tool, a failed item is the model's answer to correct itself from: n8n's editor
+	// offers no On Error setting for tool nodes, and stopping would hide the error from the model.
+	const continueOnFail = ctx.continueOnFail() || ctx.getNode().type.endsWith('Tool');
 	const cancelSignal = ctx.getExecutionCancelSignal?.();
 	let firstFailure: { index: number; error: unknown } | undefined;
 	let next = 0;

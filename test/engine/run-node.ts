@@ -179,6 +179,8 @@ export interface RunNodeOptions {
 	/** Reuse a credentials helper (stored tokens) across runs. */
 	credentialsHelper?: TestCredentialsHelper;
 	executionId?: string;
+	/** Runs the node as an AI Agent tool (n8n names the tool variant's type "<type>Tool"). */
+	asTool?: boolean;
 	/** Cancels the execution this long after it starts, as the editor's Stop button does. */
 	cancelAfterMs?: number;
 }
@@ -302,7 +304,7 @@ export async function runListSearch(options: ListSearchOptions): Promise<INodeLi
 /** Runs one node through n8n-core's real WorkflowExecute, fed by a test input node. */
 export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	const items = options.items ?? [{ json: {} }];
-	const nodeTypeName = `test.${options.nodeType.description.name}`;
+	const nodeTypeName = `test.${options.nodeType.description.name}${options.asTool ? 'Tool' : ''}`;
 	const nodeTypes = new TestNodeTypes({
 		'test.input': inputNodeType(items),
 		[nodeTypeName]: options.nodeType,

@@ -104,6 +104,16 @@ describe('item loop: several items in flight', () => {
 		]);
 	});
 
+	it('as an AI Agent tool, a failed item is answered with its error for the model, not a failed run', async () => {
+		const result = await run(['ok 1', 'fail 2', 'ok 3'], {}, { asTool: true });
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json)).toEqual([
+			{ echoed: 'ok 1' },
+			expect.objectContaining({ error: 'Test Provider: refused fail 2' }),
+			{ echoed: 'ok 3' },
+		]);
+	});
+
 	it('without Continue On Fail, the node fails with the first failing item in input order', async () => {
 		const result = await run(['a', 'fail-first delay=80', 'fail-second delay=1']);
 		expect(result.error?.message).toBe('Test Provider: refused fail-first delay=80');
