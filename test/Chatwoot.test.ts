@@ -360,9 +360,10 @@ describe('Chatwoot › Create Conversation: never twice for one item', () => {
 	it("n8n's Retry On Fail re-runs the node without opening second conversations for items that succeeded", async () => {
 		const steady = fake.addContact(INBOX, { name: 'Steady' });
 		const flaky = fake.addContact(INBOX, { name: 'Flaky' });
+		// Turned away (503): the retry may create it. After a 500 or a timeout it would not (below).
 		fake.script('POST', conversationsPath(flaky), {
-			status: 502,
-			body: '<html>Bad Gateway</html>',
+			status: 503,
+			body: '<html>Service Unavailable</html>',
 		});
 		const result = await run(
 			{ contactIdentifier: '={{ $json.contact }}', options: { parallelRequests: 1 } },
@@ -376,7 +377,7 @@ describe('Chatwoot › Create Conversation: never twice for one item', () => {
 			},
 		);
 		expect(result.error).toBeUndefined();
-		// Run 1: item 0 created, item 1 got a 502 (a create is not retried inside the node), so
+		// Run 1: item 0 created, item 1 got a 503 (a create is not retried inside the node), so
 		// the node failed. Run 2: item 0 is handed back as it was, items 1 and 2 are created.
 		expect(fake.requestsTo('POST', conversationsPath(steady))).toHaveLength(2);
 		expect(fake.requestsTo('POST', conversationsPath(flaky))).toHaveLength(2);

@@ -53,6 +53,10 @@ export class Chatwoot implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOperation(this, { conversation: { create: createConversation.execute } });
+		return await executeOperation(this, {
+			conversation: {
+				create: { execute: createConversation.execute, replay: createConversation.replay },
+			},
+		});
 	}
 }

@@ -3,8 +3,9 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 /**
  * A key that is the same every time this node handles this item in this execution —
- * including when n8n's Retry On Fail re-runs the node — and different for another
- * execution, another node, another pass through a loop or another item.
+ * including when n8n's Retry On Fail re-runs the node, and when the execution is retried from
+ * the Executions list — and different for another execution, another node, another pass
+ * through a loop or another item.
  */
 export function stableItemKey(ctx: IExecuteFunctions, itemIndex: number, purpose: string): string {
 	return createHash('sha256')
@@ -31,13 +32,39 @@ function runPrefix(ctx: IExecuteFunctions): string {
 		}
 		prefix = [
 			ctx.getWorkflow().id ?? '',
-			ctx.getExecutionId() ?? '',
+			firstExecutionId(ctx),
 			node.id ?? node.name,
 			String(runIndex),
 		].join('\u0000');
 		runPrefixes.set(ctx, prefix);
 	}
 	return prefix;
+}
+
+/** Where the execution's custom data keeps the id of the execution that a retry repeats. */
+export const FIRST_EXECUTION_KEY = 'chatProvidersFirstRun';
+
+/**
+ * The id of the execution this one retries, or this execution's own id. A retry from the
+ * Executions list gets a new execution id, but n8n copies the failed execution's custom data
+ * into it, so the first execution's id, recorded there, survives every retry of a retry.
+ */
+function firstExecutionId(ctx: IExecuteFunctions): string {
+	const own = ctx.getExecutionId() ?? '';
+	let customData: { get(key: string): unknown; set(key: string, value: string): void } | undefined;
+	try {
+		customData = ctx.getWorkflowDataProxy(0).$execution?.customData;
+	} catch {
+		return own;
+	}
+	const recorded = customData?.get(FIRST_EXECUTION_KEY);
+	if (typeof recorded === 'string' && recorded !== '') return recorded;
+	try {
+		customData?.set(FIRST_EXECUTION_KEY, own);
+	} catch {
+		// Ten custom data keys already in use: retries of this execution get new keys.
+	}
+	return own;
 }
 
 /** A UUID (version 5 layout) derived from a stable key, for APIs that upsert on a client id. */

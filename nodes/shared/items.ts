@@ -8,6 +8,9 @@ import {
 
 import { completedItemKey, recallCompletedItem, rememberCompletedItem } from './completed-items';
 import { failureFields } from './errors';
+import { ExecutionRecord, type ItemState } from './execution-record';
+import { stableItemKey } from './idempotency';
+import { mayHaveReachedProvider } from './request';
 
 // Chosen with `npm run bench`: the HTTP Request node's speed at 50 ms latency, and still bounded.
 export const DEFAULT_PARALLEL_REQUESTS = 100;
@@ -110,8 +113,27 @@ export type OperationExecute = (
 	settings: RunSettings,
 ) => Promise<IDataObject | IDataObject[]>;
 
+/**
+ * An operation whose request the provider cannot recognise when it comes twice (no idempotency
+ * key, no client-made id). Items that an earlier try of this execution sent (node Retry On Fail,
+ * or Retry from the Executions list) are answered by `replay`, not sent again.
+ */
+export interface UnrepeatableOperation {
+	execute: OperationExecute;
+	/** "sent": the earlier try succeeded; "uncertain": its request may have reached the provider. */
+	replay(
+		this: IExecuteFunctions,
+		itemIndex: number,
+		settings: RunSettings,
+		earlier: ItemState,
+	): Promise<IDataObject | IDataObject[]>;
+}
+
 /** resource -> operation -> what one item of that operation does. */
-export type OperationTable = Record<string, Record<string, OperationExecute>>;
+export type OperationTable = Record<
+	string,
+	Record<string, OperationExecute | UnrepeatableOperation>
+>;
 
 /** A node's whole execute: pick the operation, then run it for every item. */
 export async function executeOperation(
@@ -120,21 +142,32 @@ export async function executeOperation(
 ): Promise<INodeExecutionData[][]> {
 	const resource = ctx.getNodeParameter('resource', 0) as string;
 	const operation = ctx.getNodeParameter('operation', 0) as string;
-	const execute = operations[resource]?.[operation];
-	if (!execute) {
+	const entry = operations[resource]?.[operation];
+	if (!entry) {
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`The operation "${operation}" of "${resource}" is not supported`,
 		);
 	}
+	const execute = typeof entry === 'function' ? entry : entry.execute;
+	const replay = typeof entry === 'function' ? undefined : entry.replay;
 	const settings = readRunSettings(ctx);
+	const record = replay
+		? ExecutionRecord.open(ctx, stableItemKey(ctx, -1, `record:${resource}.${operation}`))
+		: undefined;
 	return await runForEachItem(
 		ctx,
 		async (itemIndex) => {
 			const key = completedItemKey(ctx, itemIndex, `${resource}.${operation}`);
-			const earlier = key ? recallCompletedItem(key) : undefined;
-			if (earlier) return earlier;
-			const output = await execute.call(ctx, itemIndex, settings);
+			const remembered = key ? recallCompletedItem(key) : undefined;
+			if (remembered) return remembered;
+			const earlier = record?.stateOf(itemIndex);
+			if (replay && earlier) return await replay.call(ctx, itemIndex, settings, earlier);
+			const output = await execute.call(ctx, itemIndex, settings).catch((error: unknown) => {
+				if (mayHaveReachedProvider(error)) record?.mark(itemIndex, 'uncertain');
+				return Promise.reject(error);
+			});
+			record?.mark(itemIndex, 'sent');
 			if (key) rememberCompletedItem(key, output);
 			return output;
 		},

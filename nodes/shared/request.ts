@@ -70,6 +70,14 @@ export interface RequestSettings {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Set on an error when a request that cannot be repeated safely may still have reached the provider. */
+export const MAY_HAVE_ACTED = 'mayHaveReachedProvider';
+
+export function mayHaveReachedProvider(error: unknown): boolean {
+	const response = (error as { errorResponse?: Record<string, unknown> })?.errorResponse;
+	return response?.[MAY_HAVE_ACTED] === true;
+}
 const DEFAULT_MAX_RETRIES = 3;
 
 /** Node executions and the editor's list searches share one pacer and one refresh lock. */
@@ -325,6 +333,7 @@ export async function sendProviderRequest(
 			if (!request.idempotent && !safeToResend(code)) {
 				// A timeout or a dropped connection after sending: the provider may have acted.
 				failure.hint = `${failure.hint} The request may have reached ${api.name}: check there before running the node again.`;
+				failure.details = { ...failure.details, [MAY_HAVE_ACTED]: true };
 			}
 			throw fail(failure);
 		}
@@ -367,6 +376,12 @@ export async function sendProviderRequest(
 		}
 
 		const failure = api.readFailure(answer);
-		throw fail(notFromApi ? nonApiFailure(api, answer, failure, notFromApi) : failure);
+		const final = notFromApi ? nonApiFailure(api, answer, failure, notFromApi) : failure;
+		// A server error while creating says nothing about whether the provider acted first; a 503
+		// is an unavailable service that turned the request away.
+		if (!request.idempotent && answer.statusCode >= 500 && answer.statusCode !== 503) {
+			final.details = { ...final.details, [MAY_HAVE_ACTED]: true };
+		}
+		throw fail(final);
 	}
 }

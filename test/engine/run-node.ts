@@ -179,6 +179,11 @@ export interface RunNodeOptions {
 	/** Reuse a credentials helper (stored tokens) across runs. */
 	credentialsHelper?: TestCredentialsHelper;
 	executionId?: string;
+	/**
+	 * Runs as n8n's Retry from the Executions list does: a new execution in "retry" mode that
+	 * starts from the failed execution's data, custom data included.
+	 */
+	retryOf?: NodeRunResult;
 	/** Runs the node as an AI Agent tool (n8n names the tool variant's type "<type>Tool"). */
 	asTool?: boolean;
 	/** Cancels the execution this long after it starts, as the editor's Stop button does. */
@@ -362,7 +367,8 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	});
 
 	const executionId = options.executionId ?? `test-execution-${++executionCounter}`;
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+	const mode = options.retryOf ? 'retry' : 'manual';
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
 		id: workflow.id,
 		name: workflow.name ?? '',
 		active: false,
@@ -382,11 +388,12 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	const additionalData = buildAdditionalData(credentialsHelper, hooks, executionId);
 
 	const runExecutionData = createRunExecutionData({
+		resultData: { metadata: structuredClone(options.retryOf?.run.data.resultData.metadata) },
 		executionData: {
 			nodeExecutionStack: [{ node: nodes[0], data: { main: [[{ json: {} }]] }, source: null }],
 		},
 	});
-	const execute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	const execute = new WorkflowExecute(additionalData, mode, runExecutionData);
 	const execution = execute.processRunExecutionData(workflow);
 	const cancel =
 		options.cancelAfterMs === undefined

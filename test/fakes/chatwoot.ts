@@ -75,6 +75,11 @@ export class ChatwootFake extends FakeServer {
 			this.route('POST', `${base}/contacts`, (request, { inbox }) =>
 				this.inApiInbox(inbox, (found) => this.createContact(found, request)),
 			);
+			this.route('GET', `${base}/contacts/:contact/conversations`, (_request, { inbox, contact }) =>
+				this.inApiInbox(inbox, (found) =>
+					this.withContact(found, contact, (row) => this.listConversations(row)),
+				),
+			);
 			this.route('POST', `${base}/contacts/:contact/conversations`, (request, { inbox, contact }) =>
 				this.inApiInbox(inbox, (found) =>
 					this.withContact(found, contact, (row) => this.createConversation(row, request)),
@@ -268,19 +273,40 @@ export class ChatwootFake extends FakeServer {
 			messages: [],
 		};
 		this.conversations.push(conversation);
-		const contact = this.contacts.find((c) => c.id === row.contactId)!;
+		return { status: 200, body: this.publicConversation(conversation, inbox) };
+	}
+
+	/**
+	 * ConversationsController#index: a contact verified by HMAC sees all its conversations in the
+	 * inbox; otherwise only those of this contact inbox (this source_id).
+	 */
+	private listConversations(row: ChatwootContactInbox): FakeResponse {
+		const inbox = this.inboxes.get(row.inboxIdentifier)!;
+		const listed = this.conversations.filter(
+			(c) =>
+				c.inboxIdentifier === row.inboxIdentifier &&
+				(row.hmacVerified ? c.contactId === row.contactId : c.sourceId === row.sourceId),
+		);
+		return { status: 200, body: listed.map((c) => this.publicConversation(c, inbox)) };
+	}
+
+	/** The public_conversation shape of Chatwoot's client API (no custom attributes in it). */
+	private publicConversation(conversation: ChatwootConversation, inbox: ChatwootInbox) {
+		const contact = this.contacts.find((c) => c.id === conversation.contactId)!;
 		return {
-			status: 200,
-			body: {
-				id: conversation.id,
-				uuid: conversation.uuid,
-				inbox_id: inbox.id,
-				contact_last_seen_at: 0,
-				status: 'open',
-				agent_last_seen_at: 0,
-				messages: [],
-				contact: { ...contact, account_id: 1, blocked: false },
-			},
+			id: conversation.id,
+			uuid: conversation.uuid,
+			inbox_id: inbox.id,
+			contact_last_seen_at: 0,
+			status: 'open',
+			agent_last_seen_at: 0,
+			messages: conversation.messages.map((m) => ({
+				id: m.id,
+				content: m.content,
+				message_type: 0,
+				content_type: 'text',
+			})),
+			contact: { ...contact, account_id: 1, blocked: false },
 		};
 	}
 

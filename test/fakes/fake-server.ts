@@ -40,6 +40,7 @@ interface Scripted {
 	method: string;
 	path: string | RegExp;
 	responses: FakeResponse[];
+	when?: (request: LoggedRequest) => boolean;
 }
 
 /**
@@ -73,6 +74,18 @@ export class FakeServer {
 	/** The next matching requests get these answers, in order, before the routes see them. */
 	script(method: string, path: string | RegExp, ...responses: FakeResponse[]): this {
 		this.scripted.push({ method, path, responses });
+		return this;
+	}
+
+	/** Like script, for the matching requests whose body contains the text (one item's request). */
+	scriptFor(
+		method: string,
+		path: string | RegExp,
+		bodyContains: string,
+		...responses: FakeResponse[]
+	): this {
+		const when = (request: LoggedRequest) => request.rawBody.includes(bodyContains);
+		this.scripted.push({ method, path, responses, when });
 		return this;
 	}
 
@@ -163,7 +176,8 @@ export class FakeServer {
 			(s) =>
 				s.method === request.method &&
 				s.responses.length > 0 &&
-				(typeof s.path === 'string' ? s.path === request.path : s.path.test(request.path)),
+				(typeof s.path === 'string' ? s.path === request.path : s.path.test(request.path)) &&
+				(s.when === undefined || s.when(request)),
 		);
 		if (scripted) return scripted.responses.shift()!;
 		for (const route of this.routes) {

@@ -1,12 +1,18 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeProperties,
+} from 'n8n-workflow';
 
 import { failureFields } from '../../shared/errors';
+import type { ItemState } from '../../shared/execution-record';
 import { stableItemKey, uuidFromKey } from '../../shared/idempotency';
 import { runOptions, type RunSettings } from '../../shared/items';
 import { sendProviderRequest } from '../../shared/request';
 import { readText } from '../../shared/validate';
 import { readAttributes } from '../attributes';
-import { contactDescription, resolveContact } from '../contact';
+import { contactDescription, resolveContact, type ResolvedContact } from '../contact';
 import { chatwootApi, getChatwootConnection } from '../transport';
 
 const show = { resource: ['conversation'], operation: ['create'] };
@@ -94,6 +100,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	settings: RunSettings,
+	resolved?: ResolvedContact,
 ): Promise<IDataObject> {
 	const node = this.getNode();
 	const at = (field: string) => ({ node, itemIndex, field });
@@ -108,13 +115,9 @@ export async function execute(
 		at('First Message'),
 	);
 	const connection = await getChatwootConnection(this, itemIndex);
-	const { contactIdentifier } = await resolveContact(
-		this,
-		itemIndex,
-		connection,
-		options.contactAttributesJson,
-		settings,
-	);
+	const { contactIdentifier } =
+		resolved ??
+		(await resolveContact(this, itemIndex, connection, options.contactAttributesJson, settings));
 	const conversationsUrl = `${connection.inboxUrl}/contacts/${encodeURIComponent(contactIdentifier)}/conversations`;
 
 	const answer = await sendProviderRequest(
@@ -155,4 +158,61 @@ export async function execute(
 		}
 	}
 	return output;
+}
+
+/**
+ * An earlier try of this execution already handled the item: Chatwoot cannot tell a second
+ * create from a new conversation, so the node does not create it again. A contact the node
+ * created for this item holds only this item's conversations: that one is looked up and handed
+ * back. For a contact chosen by identifier, other conversations may be there too.
+ */
+export async function replay(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	settings: RunSettings,
+	earlier: ItemState,
+): Promise<IDataObject> {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const connection = await getChatwootConnection(this, itemIndex);
+	const resolved = await resolveContact(
+		this,
+		itemIndex,
+		connection,
+		options.contactAttributesJson,
+		settings,
+	);
+	const { contactIdentifier, createdContact } = resolved;
+	if (!createdContact) {
+		if (earlier === 'sent') {
+			return {
+				contactIdentifier,
+				createdByEarlierTry: true,
+				note: "An earlier try of this execution created this item's conversation, so it was not created again. Its ID is in that try's output, and among the contact's conversations in Chatwoot.",
+			};
+		}
+		throw new NodeOperationError(
+			this.getNode(),
+			'The conversation may already exist: an earlier try of this item failed after its request reached Chatwoot',
+			{
+				itemIndex,
+				description: `The request timed out, lost its connection or met a server error, so Chatwoot may have created it then. Look at the conversations of contact ${contactIdentifier} in Chatwoot; the node does not create a second one in this execution. To create one anyway, run the workflow again as a new execution.`,
+			},
+		);
+	}
+	const conversationsUrl = `${connection.inboxUrl}/contacts/${encodeURIComponent(contactIdentifier)}/conversations`;
+	const answer = await sendProviderRequest(
+		this,
+		chatwootApi('conversation', false),
+		{ method: 'GET', url: conversationsUrl, idempotent: true },
+		{ itemIndex, secrets: connection.secrets, maxWaitMs: settings.maxWaitMs },
+	);
+	const conversations = (Array.isArray(answer.body) ? answer.body : []) as IDataObject[];
+	const newest = conversations.reduce<IDataObject | undefined>(
+		(found, conversation) =>
+			Number(conversation.id) > Number(found?.id ?? -Infinity) ? conversation : found,
+		undefined,
+	);
+	// Nothing there: the uncertain earlier request did not create it after all.
+	if (!newest) return await execute.call(this, itemIndex, settings, resolved);
+	return { ...newest, contactIdentifier, createdByEarlierTry: true };
 }

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+/**
+ * What this node did with each item, kept in the execution's custom data. n8n saves custom data
+ * with the execution, also when it fails, and copies it into a retry from the Executions list, on
+ * any worker and after a restart: so a retry knows which items an earlier try already sent,
+ * where the provider itself has no idempotency key to tell.
+ */
+interface CustomData {
+	get(key: string): unknown;
+	set(key: string, value: string): void;
+}
+
+/** n8n keeps at most 512 characters per custom data value. */
+const MAX_VALUE_LENGTH = 512;
+
+export function executionCustomData(ctx: IExecuteFunctions): CustomData | undefined {
+	try {
+		return ctx.getWorkflowDataProxy(0).$execution?.customData as CustomData | undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Item indexes as ranges: "0-41,43,45-99". A node stops at its first failure, so this stays short. */
+function encodeRanges(indexes: Set<number>): string {
+	const sorted = [...indexes].sort((a, b) => a - b);
+	const ranges: string[] = [];
+	for (let i = 0; i < sorted.length; i++) {
+		const start = sorted[i];
+		while (i + 1 < sorted.length && sorted[i + 1] === sorted[i] + 1) i++;
+		ranges.push(start === sorted[i] ? String(start) : `${start}-${sorted[i]}`);
+	}
+	return ranges.join(',');
+}
+
+function decodeRanges(text: string): Set<number> {
+	const indexes = new Set<number>();
+	for (const range of text.split(',')) {
+		if (!/^\d+(-\d+)?$/.test(range)) continue;
+		const [start, end] = range.split('-').map(Number);
+		if (!Number.isInteger(start)) continue;
+		for (let i = start; i <= (Number.isInteger(end) ? end : start); i++) indexes.add(i);
+	}
+	return indexes;
+}
+
+export type ItemState = 'sent' | 'uncertain';
+
+/**
+ * The record of one node run (node and run index) in one execution and its retries. "sent": the
+ * provider acted. "uncertain": a request may have reached the provider (a timeout after sending).
+ * When the record no longer fits n8n's limit, it says so, and every item it cannot name counts as
+ * uncertain: better a clear refusal than a second message.
+ */
+export class ExecutionRecord {
+	private readonly sent: Set<number>;
+	private readonly uncertain: Set<number>;
+	private complete: boolean;
+
+	private constructor(
+		private readonly customData: CustomData | undefined,
+		private readonly key: string,
+		stored: unknown,
+	) {
+		const text = typeof stored === 'string' ? stored : '';
+		this.complete = !text.startsWith('!');
+		const [sent = '', uncertain = ''] = text.replace(/^!/, '').split(';');
+		this.sent = decodeRanges(sent);
+		this.uncertain = decodeRanges(uncertain);
+	}
+
+	/** The record of this node run, as an earlier try of this execution left it (if any). */
+	static open(ctx: IExecuteFunctions, runKey: string): ExecutionRecord {
+		const customData = executionCustomData(ctx);
+		// n8n takes custom data keys of letters, digits and underscores only.
+		const key = `chatProviders_${createHash('sha256').update(runKey).digest('hex').slice(0, 12)}`;
+		return new ExecutionRecord(customData, key, customData?.get(key));
+	}
+
+	/** What an earlier try did with the item, or undefined when it did not send it. */
+	stateOf(itemIndex: number): ItemState | undefined {
+		if (this.sent.has(itemIndex)) return 'sent';
+		if (this.uncertain.has(itemIndex) || !this.complete) return 'uncertain';
+		return undefined;
+	}
+
+	mark(itemIndex: number, state: ItemState): void {
+		this.uncertain.delete(itemIndex);
+		(state === 'sent' ? this.sent : this.uncertain).add(itemIndex);
+		this.save();
+	}
+
+	private save(): void {
+		if (!this.customData) return;
+		let text = `${encodeRanges(this.sent)};${encodeRanges(this.uncertain)}`;
+		if (text.length > MAX_VALUE_LENGTH) {
+			this.complete = false;
+			text = `!${text}`.slice(0, MAX_VALUE_LENGTH).replace(/[,;][^,;]*$/, '');
+		}
+		try {
+			this.customData.set(this.key, text);
+		} catch {
+			// n8n's limit of ten custom data keys is reached: retries cannot tell what was sent.
+		}
+	}
+}

@@ -1,0 +1,316 @@
+import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
+
+import { ChatwootApi } from '../credentials/ChatwootApi.credentials';
+import { ChertApi } from '../credentials/ChertApi.credentials';
+import { RecoupApi } from '../credentials/RecoupApi.credentials';
+import { Chatwoot } from '../nodes/Chatwoot/Chatwoot.node';
+import { Chert } from '../nodes/Chert/Chert.node';
+import { Recoup } from '../nodes/Recoup/Recoup.node';
+import { runNode, type NodeRunResult, type RunNodeOptions } from './engine/run-node';
+import { ChatwootFake } from './fakes/chatwoot';
+import { ChertFake } from './fakes/chert';
+import { RecoupFake } from './fakes/recoup';
+
+/**
+ * Retry from n8n's Executions list starts a new execution (new id, mode "retry") from the failed
+ * one's data. Five items; the provider refuses item 3 until the node gives up, after items 1, 2,
+ * 4 and 5 went out. The retry — and a retry of that retry — sends each item exactly once in all.
+ */
+const recoup = new RecoupFake();
+const chert = new ChertFake();
+const chatwoot = new ChatwootFake();
+const INBOX = 'inboxApiSecret123';
+
+beforeAll(async () => {
+	await recoup.start();
+	await chert.start();
+	await chatwoot.start();
+});
+afterAll(async () => {
+	await recoup.stop();
+	await chert.stop();
+	await chatwoot.stop();
+});
+beforeEach(() => {
+	recoup.reset();
+	chert.reset();
+	chatwoot.reset();
+});
+
+/** The node as another n8n worker (or n8n after a restart) loads it: nothing in memory. */
+function inAnotherProcess<T>(path: string, name: string): T {
+	let fresh: T | undefined;
+	jest.isolateModules(() => {
+		const module = require(path) as Record<string, new () => T>;
+		fresh = new module[name]();
+	});
+	return fresh!;
+}
+
+const five = (make: (n: number) => INodeExecutionData['json']): INodeExecutionData[] =>
+	[1, 2, 3, 4, 5].map((n) => ({ json: make(n) }));
+
+/** The failed run, its retry, and a retry of the retry, with the provider fixed in between. */
+async function failThenRetryTwice(
+	run: (extra: Partial<RunNodeOptions>) => Promise<NodeRunResult>,
+	fix: () => void,
+) {
+	const failed = await run({});
+	expect(failed.error).toBeDefined();
+	fix();
+	const retried = await run({ retryOf: failed });
+	const retriedAgain = await run({ retryOf: retried });
+	return { failed, retried, retriedAgain };
+}
+
+describe('Recoup › Retry from the Executions list', () => {
+	const artistId = recoup.artists[0].id;
+	const run = (extra: Partial<RunNodeOptions>) =>
+		runNode({
+			nodeType: extra.retryOf
+				? inAnotherProcess<Recoup>('../nodes/Recoup/Recoup.node', 'Recoup')
+				: new Recoup(),
+			credentialTypes: [new RecoupApi()],
+			credentials: { chatProvidersRecoupApi: { apiKey: recoup.apiKey, baseUrl: recoup.baseUrl } },
+			parameters: {
+				resource: 'chat',
+				operation: 'create',
+				artist: { __rl: true, mode: 'id', value: artistId },
+				topic: '={{ $json.topic }}',
+				options: { parallelRequests: 5 },
+			},
+			items: five((n) => ({ topic: `Release plan ${n}` })),
+			...extra,
+		});
+
+	it('sends each chat once: the retry carries the same Chat IDs, and Recoup upserts on them', async () => {
+		recoup.failCreates('Release plan 3', 10);
+		const { failed, retried, retriedAgain } = await failThenRetryTwice(run, () =>
+			recoup.failCreates('Release plan 3', 0),
+		);
+		expect(failed.error?.message).toContain('Recoup:');
+		expect(retried.error).toBeUndefined();
+		expect(retriedAgain.error).toBeUndefined();
+		expect(recoup.chats.size).toBe(5);
+		expect(retried.items.map((item) => item.json.id)).toEqual(
+			retriedAgain.items.map((item) => item.json.id),
+		);
+	});
+
+	it('a new execution of the same workflow with the same data still creates new chats', async () => {
+		await run({});
+		await run({});
+		expect(recoup.chats.size).toBe(10);
+	});
+});
+
+describe('Chert › Retry from the Executions list', () => {
+	const leads = [1, 2, 3, 4, 5].map((n) => `+1415555100${n}`);
+	const run = (extra: Partial<RunNodeOptions>) =>
+		runNode({
+			nodeType: extra.retryOf
+				? inAnotherProcess<Chert>('../nodes/Chert/Chert.node', 'Chert')
+				: new Chert(),
+			credentialTypes: [new ChertApi()],
+			credentials: {
+				chatProvidersChertApi: {
+					signingSecret: chert.singleTenant.signingSecret,
+					baseUrl: chert.apiBaseUrl,
+					authMethod: 'bearer',
+					tenantSlug: '',
+				},
+			},
+			parameters: {
+				resource: 'chat',
+				operation: 'create',
+				from: { __rl: true, mode: 'number', value: '+15555550100' },
+				to: '={{ $json.lead }}',
+				parts: { part: [{ type: 'text', text: 'Hi - got a minute?' }] },
+				options: { parallelRequests: 5 },
+			},
+			items: five((n) => ({ lead: leads[n - 1] })),
+			...extra,
+		});
+
+	it('sends each lead one message: the retry carries the same idempotency keys, and Chert replays', async () => {
+		chert.refuseOnce(leads[2], {
+			status: 503,
+			body: {
+				success: false,
+				error: { status: 503, code: 4002, message: 'All lines saturated', retryable: false },
+				trace_id: 'trc_1',
+			},
+		});
+		const { retried, retriedAgain } = await failThenRetryTwice(run, () => undefined);
+		expect(retried.error).toBeUndefined();
+		expect(retriedAgain.error).toBeUndefined();
+		const perLead = leads.map(
+			(lead) => [...chert.chats.values()].filter((chat) => chat.to.includes(lead)).length,
+		);
+		expect(perLead).toEqual([1, 1, 1, 1, 1]);
+		expect(chert.messages).toHaveLength(5);
+	});
+});
+
+describe('Chatwoot › Retry from the Executions list (no idempotency key in its API)', () => {
+	// Read when a test runs: the fake's port is known only once it has started.
+	const credentials = () => ({
+		chatProvidersChatwootApi: {
+			baseUrl: chatwoot.baseUrl,
+			inboxSecret: INBOX,
+			contactIdentifier: '',
+			hmacToken: '',
+		} as ICredentialDataDecryptedObject,
+	});
+	const conversationsOf = (sourceId: string) =>
+		chatwoot.conversations.filter((conversation) => conversation.sourceId === sourceId);
+	// A refusal: Chatwoot did not act, so the retry may create it.
+	const refuseItem3 = () =>
+		chatwoot.scriptFor('POST', /\/conversations$/, '"case":"3"', {
+			status: 422,
+			body: { status: 422, error: 'Unprocessable Entity' },
+		});
+
+	it('a contact the node creates per item: done items hand back their conversation, item 3 is created', async () => {
+		const run = (extra: Partial<RunNodeOptions>) =>
+			runNode({
+				nodeType: extra.retryOf
+					? inAnotherProcess<Chatwoot>('../nodes/Chatwoot/Chatwoot.node', 'Chatwoot')
+					: new Chatwoot(),
+				credentialTypes: [new ChatwootApi()],
+				credentials: credentials(),
+				parameters: {
+					resource: 'conversation',
+					operation: 'create',
+					contactSource: 'create',
+					contactName: '={{ $json.name }}',
+					customAttributes: { attribute: [{ key: 'case', value: '={{ $json.case }}' }] },
+					options: { parallelRequests: 5 },
+				},
+				items: five((n) => ({ name: `Lead ${n}`, case: String(n) })),
+				...extra,
+			});
+		refuseItem3();
+		const { failed, retried, retriedAgain } = await failThenRetryTwice(run, () => undefined);
+		expect(failed.error?.message).toBe('Chatwoot: Unprocessable Entity');
+		expect(retried.error).toBeUndefined();
+		expect(chatwoot.conversations).toHaveLength(5);
+		const ids = retried.items.map((item) => item.json.id);
+		expect(new Set(ids).size).toBe(5);
+		expect(retriedAgain.items.map((item) => item.json.id)).toEqual(ids);
+		expect(retried.items.map((item) => item.json.createdByEarlierTry ?? false)).toEqual([
+			true,
+			true,
+			false,
+			true,
+			true,
+		]);
+		for (const item of retried.items) {
+			expect(conversationsOf(String(item.json.contactIdentifier))).toHaveLength(1);
+		}
+	});
+
+	it('an existing contact: done items are not created again and say so, item 3 is created', async () => {
+		const sourceIds = [1, 2, 3, 4, 5].map(() => chatwoot.addContact(INBOX));
+		const run = (extra: Partial<RunNodeOptions>) =>
+			runNode({
+				nodeType: extra.retryOf
+					? inAnotherProcess<Chatwoot>('../nodes/Chatwoot/Chatwoot.node', 'Chatwoot')
+					: new Chatwoot(),
+				credentialTypes: [new ChatwootApi()],
+				credentials: credentials(),
+				parameters: {
+					resource: 'conversation',
+					operation: 'create',
+					contactSource: 'identifier',
+					contactIdentifier: '={{ $json.contact }}',
+					customAttributes: { attribute: [{ key: 'case', value: '={{ $json.case }}' }] },
+					options: { parallelRequests: 5 },
+				},
+				items: five((n) => ({ contact: sourceIds[n - 1], case: String(n) })),
+				...extra,
+			});
+		refuseItem3();
+		const { retried } = await failThenRetryTwice(run, () => undefined);
+		expect(retried.error).toBeUndefined();
+		expect(sourceIds.map((id) => conversationsOf(id).length)).toEqual([1, 1, 1, 1, 1]);
+		expect(retried.items.map((item) => item.json.createdByEarlierTry ?? false)).toEqual([
+			true,
+			true,
+			false,
+			true,
+			true,
+		]);
+		expect(retried.items[0].json).toMatchObject({ contactIdentifier: sourceIds[0] });
+		expect(retried.items[2].json.id).toBe(conversationsOf(sourceIds[2])[0].id);
+	});
+
+	it('a server error while creating for an existing contact: the retry refuses the item and says what to check', async () => {
+		const contact = chatwoot.addContact(INBOX);
+		const run = (extra: Partial<RunNodeOptions>) =>
+			runNode({
+				nodeType: new Chatwoot(),
+				credentialTypes: [new ChatwootApi()],
+				credentials: credentials(),
+				parameters: {
+					resource: 'conversation',
+					operation: 'create',
+					contactSource: 'identifier',
+					contactIdentifier: contact,
+				},
+				...extra,
+			});
+		chatwoot.script('POST', /\/conversations$/, {
+			status: 500,
+			body: { status: 500, error: 'Internal Server Error' },
+		});
+		const failed = await run({});
+		const retried = await run({ retryOf: failed });
+		expect(chatwoot.requestsTo('POST', /\/conversations$/)).toHaveLength(1);
+		expect(retried.error?.message).toBe(
+			'The conversation may already exist: an earlier try of this item failed after its request reached Chatwoot',
+		);
+	});
+
+	it("node Retry On Fail after a dropped connection: an existing contact's item is refused, not created twice", async () => {
+		const contact = chatwoot.addContact(INBOX);
+		chatwoot.script('POST', /\/conversations$/, { status: 200, drop: true });
+		const result = await runNode({
+			nodeType: new Chatwoot(),
+			credentialTypes: [new ChatwootApi()],
+			credentials: credentials(),
+			parameters: {
+				resource: 'conversation',
+				operation: 'create',
+				contactSource: 'identifier',
+				contactIdentifier: contact,
+			},
+			retryOnFail: { maxTries: 2, waitBetweenTries: 0 },
+		});
+		expect(chatwoot.requestsTo('POST', /\/conversations$/)).toHaveLength(1);
+		expect(result.error?.message).toBe(
+			'The conversation may already exist: an earlier try of this item failed after its request reached Chatwoot',
+		);
+		expect(result.error?.description).toContain(`conversations of contact ${contact}`);
+	});
+
+	it('node Retry On Fail after a dropped connection: a contact the node created is looked up, not created twice', async () => {
+		chatwoot.script('POST', /\/conversations$/, { status: 200, drop: true });
+		const result = await runNode({
+			nodeType: new Chatwoot(),
+			credentialTypes: [new ChatwootApi()],
+			credentials: credentials(),
+			parameters: {
+				resource: 'conversation',
+				operation: 'create',
+				contactSource: 'create',
+				contactName: 'Grace',
+			},
+			retryOnFail: { maxTries: 2, waitBetweenTries: 0 },
+		});
+		// The dropped request never reached the fake's route: nothing to find, so it is created now.
+		expect(result.error).toBeUndefined();
+		expect(chatwoot.conversations).toHaveLength(1);
+		expect(result.items[0].json.id).toBe(chatwoot.conversations[0].id);
+	});
+});
