@@ -151,12 +151,26 @@ export default {
 			const creatorBox = await creator.boundingBox();
 			const fanBox = await fan.boundingBox();
 			assert.ok(creatorBox.y < fanBox.y, 'Creator sits above Fan');
-			await ndv.getByText('Me (the connected account)').first().waitFor();
+			const creatorInputs = await creator
+				.locator('input')
+				.evaluateAll((inputs) => inputs.map((input) => input.value));
+			assert.ok(
+				creatorInputs.includes('Me (the connected account)'),
+				`Creator shows ${creatorInputs}`,
+			);
 			for (const field of [creator, fan]) {
 				await byTestId(field, 'rlc-mode-selector').first().click();
-				await byTestId(page, 'mode-id').last().waitFor();
+				await page.locator('[data-test-id="mode-id"]:visible').first().waitFor();
 				await page.keyboard.press('Escape');
 			}
+			// The editor's lists, against the fake: the agency's creators, then the chosen creator's fans.
+			await creator.locator('input').last().click();
+			await page.getByText('Luna Star (@luna)', { exact: true }).first().click();
+			await fan.locator('input').last().click();
+			const zoe = page.getByText('Zoe Park (@zoe)', { exact: true }).first();
+			await zoe.waitFor();
+			assert.equal(await page.getByText('Ada Lovelace (@ada)', { exact: true }).count(), 0);
+			await zoe.click();
 			// The version 1 option is gone from new nodes.
 			await byTestId(ndv, 'collection-parameter-add')
 				.or(ndv.getByPlaceholder(/^Add Option$/i))
