@@ -164,9 +164,9 @@ export default {
 				await page.keyboard.press('Escape');
 			}
 			// The editor's lists, against the fake: the agency's creators, then the chosen creator's fans.
-			await creator.locator('input').last().click();
+			await creator.locator('input:visible').last().click();
 			await page.getByText('Luna Star (@luna)', { exact: true }).first().click();
-			await fan.locator('input').last().click();
+			await fan.locator('input:visible').last().click();
 			const zoe = page.getByText('Zoe Park (@zoe)', { exact: true }).first();
 			await zoe.waitFor();
 			assert.equal(await page.getByText('Ada Lovelace (@ada)', { exact: true }).count(), 0);
