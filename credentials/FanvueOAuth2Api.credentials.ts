@@ -13,7 +13,9 @@ export class FanvueOAuth2Api implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/fanvue.svg', dark: 'file:../icons/fanvue.dark.svg' };
 
-	documentationUrl = 'https://api.fanvue.com/docs';
+	// This package's setup steps for the credential; they link on to Fanvue's own docs.
+	documentationUrl =
+		'https://github.com/chat-providers/n8n-nodes-chat-providers#credential-fanvue-oauth2-api';
 
 	properties: INodeProperties[] = [
 		{

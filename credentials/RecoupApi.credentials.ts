@@ -13,7 +13,9 @@ export class RecoupApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/recoup.svg', dark: 'file:../icons/recoup.dark.svg' };
 
-	documentationUrl = 'https://docs.recoupable.dev/';
+	// This package's setup steps for the credential; they link on to Recoup's own docs.
+	documentationUrl =
+		'https://github.com/chat-providers/n8n-nodes-chat-providers#credential-recoup-api';
 
 	properties: INodeProperties[] = [
 		{

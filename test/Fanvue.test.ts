@@ -15,11 +15,14 @@ import {
 } from './engine/run-node';
 import { header } from './fakes/fake-server';
 import { FanvueFake } from './fakes/fanvue';
+import { codexLinks, readmeAnchors, repositoryUrl } from './readme-links';
 
 const fake = new FanvueFake();
 const [ADA, GRACE, BLOCKED] = fake.fans.map((f) => f.uuid);
 const UNKNOWN_FAN = 'f0000000-0000-4000-8000-00000000dead';
 const UNKNOWN_CREATOR = 'c0c0c0c0-0000-4000-8000-00000000dead';
+const LUNA = fake.creatorUuid;
+const MILO = 'c0c0c0c0-0000-4000-8000-000000000002';
 const SCOPE = 'openid offline_access offline read:self read:chat write:chat read:fan read:creator';
 
 let grant: { access_token: string; refresh_token: string };
@@ -61,6 +64,13 @@ function run(
 }
 
 const byId = (id: string) => ({ __rl: true, mode: 'id', value: id });
+/** A creator picked from the Creator list, as n8n saves it. */
+const picked = (uuid: string, name: string) => ({
+	__rl: true,
+	mode: 'list',
+	value: uuid,
+	cachedResultName: name,
+});
 
 /** No client secret, access token or refresh token — old or renewed — anywhere in the result. */
 function expectNoSecret(result: Pick<NodeRunResult, 'items' | 'error'>, renewed: unknown[] = []) {
@@ -109,17 +119,67 @@ describe('Fanvue › Create Chat: request', () => {
 		expectNoSecret(result);
 	});
 
-	it("creates the chat as one of the agency's creators", async () => {
-		const result = await run({ fan: byId(GRACE), options: { creatorUuid: fake.creatorUuid } });
+	it('creates the chat as the agency creator picked in Creator (POST /creators/{uuid}/chats)', async () => {
+		const result = await run({ creator: picked(LUNA, 'Luna Star (@luna)'), fan: byId(GRACE) });
 		expect(result.error).toBeUndefined();
-		expect(fake.requestsTo('POST', `/creators/${fake.creatorUuid}/chats`)).toHaveLength(1);
+		expect(fake.requestsTo('POST', `/creators/${LUNA}/chats`)).toHaveLength(1);
+		expect(fake.requestsTo('POST', `/creators/${LUNA}/chats`)[0].body).toEqual({ userUuid: GRACE });
 		expect(result.items[0].json).toEqual({
 			fanUuid: GRACE,
-			creatorUuid: fake.creatorUuid,
+			creatorUuid: LUNA,
 			created: true,
 			message: 'Chat created successfully',
 		});
-		expect(fake.chats).toEqual([`${fake.creatorUuid}/${GRACE}`]);
+		expect(fake.chats).toEqual([`${LUNA}/${GRACE}`]);
+	});
+
+	it.each([
+		['Me, from the list', { __rl: true, mode: 'list', value: 'me' }],
+		['an empty value from an expression', byId('={{ "" }}')],
+		['"me" from an expression', byId('={{ "ME" }}')],
+	])('Creator %s: the connected account opens the chat (POST /chats)', async (_case, creator) => {
+		const result = await run({ creator, fan: byId(ADA) });
+		expect(result.error).toBeUndefined();
+		expect(fake.requestsTo('POST', '/chats')).toHaveLength(1);
+		expect(result.items[0].json.creatorUuid).toBeNull();
+	});
+
+	it('takes the creator from each input item', async () => {
+		const result = await run(
+			{ creator: byId('={{ $json.creator }}'), fan: byId('={{ $json.fan }}') },
+			{
+				items: [
+					{ json: { creator: LUNA, fan: GRACE } },
+					{ json: { creator: '', fan: ADA } },
+					{ json: { creator: ` ${MILO.toUpperCase()} `, fan: ADA } },
+				],
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(fake.chats.sort()).toEqual([`${LUNA}/${GRACE}`, `${MILO}/${ADA}`, `self/${ADA}`].sort());
+	});
+
+	it('a workflow saved with version 1 still opens the chat as its Options > As Creator', async () => {
+		const result = await run(
+			{ fan: byId(GRACE), options: { creatorUuid: LUNA } },
+			{ typeVersion: 1 },
+		);
+		expect(result.error).toBeUndefined();
+		expect(fake.chats).toEqual([`${LUNA}/${GRACE}`]);
+		expect(result.items[0].json.creatorUuid).toBe(LUNA);
+	});
+
+	it('version 1: a Creator picked in the new field wins over the old option', async () => {
+		const result = await run(
+			{
+				creator: picked(MILO, 'Milo Vega (@milo)'),
+				fan: byId(ADA),
+				options: { creatorUuid: LUNA },
+			},
+			{ typeVersion: 1 },
+		);
+		expect(result.error).toBeUndefined();
+		expect(fake.chats).toEqual([`${MILO}/${ADA}`]);
 	});
 
 	it('resolves the fan from each input item', async () => {
@@ -211,7 +271,7 @@ describe('Fanvue › Create Chat: errors in Fanvue’s words, with what to do', 
 
 	it('403 as a creator: names read:creator too', async () => {
 		fake.grantedScopes.delete('read:creator');
-		const result = await run({ fan: byId(ADA), options: { creatorUuid: fake.creatorUuid } });
+		const result = await run({ creator: picked(LUNA, 'Luna Star'), fan: byId(ADA) });
 		expect(result.error?.description).toContain(
 			'lacks a scope this needs (write:chat, read:creator)',
 		);
@@ -224,7 +284,7 @@ describe('Fanvue › Create Chat: errors in Fanvue’s words, with what to do', 
 	});
 
 	it('404: a creator the agency does not manage', async () => {
-		const result = await run({ fan: byId(ADA), options: { creatorUuid: UNKNOWN_CREATOR } });
+		const result = await run({ creator: byId(UNKNOWN_CREATOR), fan: byId(ADA) });
 		expect(result.error?.message).toBe('Fanvue: Creator not found');
 		expect(result.error?.description).toContain('the creator must be one your agency manages');
 	});
@@ -245,8 +305,8 @@ describe('Fanvue › Create Chat: bad input is refused before sending', () => {
 		],
 		[
 			'a creator that is not a UUID',
-			{ fan: byId(ADA), options: { creatorUuid: 'agency' } },
-			'As Creator (Agency) must be a UUID, but got "agency" [item 0]',
+			{ creator: byId('={{ "agency" }}'), fan: byId(ADA) },
+			'Creator must be a UUID, but got "agency" [item 0]',
 		],
 		[
 			'an API version that is not a date',
@@ -256,6 +316,17 @@ describe('Fanvue › Create Chat: bad input is refused before sending', () => {
 	])('%s', async (_case, parameters, message) => {
 		const result = await run(parameters);
 		expect(result.error?.message).toBe(message);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('version 1: an As Creator option that is not a UUID', async () => {
+		const result = await run(
+			{ fan: byId(ADA), options: { creatorUuid: 'agency' } },
+			{ typeVersion: 1 },
+		);
+		expect(result.error?.message).toBe(
+			'As Creator (Agency) must be a UUID, but got "agency" [item 0]',
+		);
 		expect(fake.requests).toHaveLength(0);
 	});
 
@@ -367,13 +438,96 @@ describe('Fanvue › token refresh with rotating single-use refresh tokens', () 
 	});
 });
 
+describe('Fanvue › Creator list search (agency accounts: GET /creators)', () => {
+	const search = (filter?: string, paginationToken?: string) =>
+		runListSearch({
+			nodeType: new Fanvue(),
+			method: 'searchCreators',
+			filter,
+			paginationToken,
+			parameters: { resource: 'chat', operation: 'create', options: {} },
+			credentialTypes: [new FanvueOAuth2Api()],
+			credentials: { chatProvidersFanvueOAuth2Api: credentialData() },
+		});
+
+	it("lists Me (the connected account) first, then the agency's creators", async () => {
+		const result = await search();
+		expect(result).toEqual({
+			results: [
+				{ name: 'Me (the connected account)', value: 'me' },
+				{ name: 'Luna Star (@luna)', value: LUNA },
+				{ name: 'Milo Vega (@milo)', value: MILO },
+			],
+		});
+		const [request] = fake.requestsTo('GET', '/creators');
+		expect(request.query).toEqual({ page: '1', size: '50' });
+		expect(header(request, 'x-fanvue-api-version')).toBe('2025-06-26');
+		expect(header(request, 'authorization')).toBe(`Bearer ${grant.access_token}`);
+	});
+
+	it("pages through Fanvue's pagination as the user scrolls", async () => {
+		const added = fake.addCreators(60);
+		const first = await search();
+		expect(first.results).toHaveLength(1 + 50);
+		expect(first.paginationToken).toBe('2');
+		const second = await search(undefined, first.paginationToken as string);
+		expect(second.results.map((r) => r.value)).toEqual(added.slice(48).map((c) => c.uuid));
+		expect(second.paginationToken).toBeUndefined();
+		expect(fake.requestsTo('GET', '/creators').map((r) => r.query.page)).toEqual(['1', '2']);
+	});
+
+	it('filters by name or handle, reading on to the next pages until something matches', async () => {
+		const added = fake.addCreators(60);
+		const last = added[added.length - 1];
+		const { results, paginationToken } = await search(last.handle.toUpperCase());
+		expect(results).toEqual([{ name: `${last.displayName} (@${last.handle})`, value: last.uuid }]);
+		expect(paginationToken).toBeUndefined();
+		// GET /creators documents no search parameter: the node filters what Fanvue lists.
+		expect(fake.requestsTo('GET', '/creators').map((r) => r.query)).toEqual([
+			{ page: '1', size: '50' },
+			{ page: '2', size: '50' },
+		]);
+	});
+
+	it('filters "Me" like any entry', async () => {
+		expect((await search('milo')).results.map((r) => r.value)).toEqual([MILO]);
+		expect((await search('me')).results.map((r) => r.value)).toEqual(['me']);
+	});
+
+	it('goes through the same request path as Create Chat: an expired token is refreshed once', async () => {
+		fake.tokens.expireAccessTokens();
+		const { results } = await search();
+		expect(results).toHaveLength(3);
+		expect(fake.tokens.refreshLog).toEqual([{ refreshToken: grant.refresh_token, outcome: 'ok' }]);
+	});
+
+	it('403: names read:creator', async () => {
+		fake.grantedScopes.delete('read:creator');
+		await expect(search()).rejects.toMatchObject({
+			message: 'Fanvue: Insufficient scope',
+			description: expect.stringContaining('(read:creator)'),
+		});
+	});
+});
+
 describe('Fanvue › fan list search', () => {
-	const search = (filter?: string, options: INodeParameters = {}) =>
+	const search = (
+		filter?: string,
+		options: INodeParameters = {},
+		creator?: unknown,
+		paginationToken?: string,
+	) =>
 		runListSearch({
 			nodeType: new Fanvue(),
 			method: 'searchFans',
 			filter,
-			parameters: { resource: 'chat', operation: 'create', options },
+			paginationToken,
+			parameters: {
+				resource: 'chat',
+				operation: 'create',
+				options,
+				...(creator === undefined ? {} : { creator: creator as INodeParameters }),
+			},
 			credentialTypes: [new FanvueOAuth2Api()],
 			credentials: { chatProvidersFanvueOAuth2Api: credentialData() },
 		});
@@ -397,10 +551,69 @@ describe('Fanvue › fan list search', () => {
 		expect(fake.requests[0].query.search).toBe('grace');
 	});
 
-	it("lists an agency creator's chats when As Creator is set", async () => {
-		const { results } = await search('ada', { creatorUuid: fake.creatorUuid });
-		expect(results.map((r) => r.value)).toEqual([ADA]);
-		expect(fake.requestsTo('GET', `/creators/${fake.creatorUuid}/chats`)).toHaveLength(1);
+	it("Creator on Me: the connected account's fans", async () => {
+		const { results } = await search(undefined, {}, { __rl: true, mode: 'list', value: 'me' });
+		expect(results.map((r) => r.value)).toEqual([ADA, GRACE, BLOCKED]);
+		expect(fake.requestsTo('GET', '/chats')).toHaveLength(1);
+	});
+
+	it("follows the chosen Creator: that creator's own fans (GET /creators/{uuid}/chats)", async () => {
+		const { results } = await search(undefined, {}, picked(LUNA, 'Luna Star (@luna)'));
+		expect(results).toEqual([
+			{ name: 'Grace Hopper (@grace)', value: GRACE },
+			{ name: 'Zoe Park (@zoe)', value: fake.creatorFans.get(LUNA)![1].uuid },
+			{ name: 'Adam Reyes (@adam)', value: fake.creatorFans.get(LUNA)![2].uuid },
+		]);
+		expect(fake.requestsTo('GET', '/chats')).toHaveLength(0);
+		const [request] = fake.requestsTo('GET', `/creators/${LUNA}/chats`);
+		expect(request.query).toEqual({ page: '1', size: '50' });
+	});
+
+	it("searches a creator's fans by name or handle (that route documents no search)", async () => {
+		const { results } = await search('ZOE', {}, picked(LUNA, 'Luna Star'));
+		expect(results.map((r) => r.name)).toEqual(['Zoe Park (@zoe)']);
+		expect(fake.requests[0].query.search).toBeUndefined();
+	});
+
+	it("pages through a creator's fans", async () => {
+		const many = Array.from({ length: 55 }, (_, i) => ({
+			uuid: `f3000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+			handle: `luna_fan${i}`,
+			displayName: `Luna Fan ${i}`,
+			contactable: true,
+		}));
+		fake.creatorFans.get(LUNA)!.push(...many);
+		const first = await search(undefined, {}, picked(LUNA, 'Luna Star'));
+		expect(first.results).toHaveLength(50);
+		expect(first.paginationToken).toBe('2');
+		const second = await search(
+			undefined,
+			{},
+			picked(LUNA, 'Luna Star'),
+			first.paginationToken as string,
+		);
+		expect(second.results).toHaveLength(8);
+		expect(second.paginationToken).toBeUndefined();
+	});
+
+	it("a version 1 workflow's Options > As Creator still picks whose fans are listed", async () => {
+		const { results } = await search('ada', { creatorUuid: LUNA });
+		expect(results.map((r) => r.name)).toEqual(['Adam Reyes (@adam)']);
+		expect(fake.requestsTo('GET', `/creators/${LUNA}/chats`)).toHaveLength(1);
+	});
+
+	it('a Creator given by an expression: says to pick one, instead of listing the wrong fans', async () => {
+		await expect(search(undefined, {}, byId('={{ $json.creator }}'))).rejects.toMatchObject({
+			message: 'The fan list needs a creator chosen from the list or by UUID',
+		});
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('404: a creator the agency does not manage', async () => {
+		await expect(search(undefined, {}, byId(UNKNOWN_CREATOR))).rejects.toMatchObject({
+			message: 'Fanvue: Creator not found',
+			description: expect.stringContaining('a creator your agency manages'),
+		});
 	});
 
 	it('refreshes an expired token once and still lists', async () => {
@@ -416,6 +629,50 @@ describe('Fanvue › fan list search', () => {
 			message: 'Fanvue: Insufficient scope',
 			description: expect.stringContaining('read:chat'),
 		});
+	});
+});
+
+describe('Fanvue › for the AI Agent and for help links', () => {
+	const description = new Fanvue().description;
+	const field = (name: string) =>
+		description.properties.find((p) => p.name === name) as
+			| { description?: string; default?: unknown }
+			| undefined;
+
+	it('is usable as a tool, and says what each ID is and where it comes from', () => {
+		expect(description.usableAsTool).toBe(true);
+		expect(field('fan')?.description).toMatch(/fan's Fanvue user UUID.*GET \/chats.*not a handle/);
+		expect(field('creator')?.description).toMatch(
+			/creator's user UUID.*GET \/creators.*"me" or an empty value means the connected account/,
+		);
+	});
+
+	it('Creator sits before Fan, defaults to Me, and the old option is only for version 1', () => {
+		const names = description.properties.map((p) => p.name);
+		expect(names.indexOf('creator')).toBeLessThan(names.indexOf('fan'));
+		expect(field('creator')?.default).toMatchObject({ mode: 'list', value: 'me' });
+		expect(description.version).toEqual([1, 1.1]);
+		expect(description.defaultVersion).toBe(1.1);
+		const legacy = description.properties
+			.find((p) => p.name === 'options')
+			?.options?.find((o) => 'name' in o && o.name === 'creatorUuid') as
+			| { displayOptions?: unknown }
+			| undefined;
+		expect(legacy?.displayOptions).toEqual({ show: { '@version': [1] } });
+	});
+
+	it("links the credential and the node's docs to this package's Fanvue setup in the README", () => {
+		const repository = repositoryUrl();
+		expect(new FanvueOAuth2Api().documentationUrl).toBe(
+			`${repository}#credential-fanvue-oauth2-api`,
+		);
+		expect(codexLinks('Fanvue')).toEqual({
+			primary: [`${repository}#fanvue`],
+			credential: [`${repository}#credential-fanvue-oauth2-api`],
+		});
+		const anchors = readmeAnchors();
+		expect(anchors).toContain('fanvue');
+		expect(anchors).toContain('credential-fanvue-oauth2-api');
 	});
 });
 

@@ -5,6 +5,7 @@ import { Recoup } from '../nodes/Recoup/Recoup.node';
 import { runListSearch, runNode, type RunNodeOptions } from './engine/run-node';
 import { header } from './fakes/fake-server';
 import { RecoupFake } from './fakes/recoup';
+import { codexLinks, readmeAnchors, repositoryUrl } from './readme-links';
 
 const fake = new RecoupFake();
 const ARTIST = fake.artists[0].id;
@@ -62,6 +63,37 @@ describe('Recoup › Create Chat: request', () => {
 		});
 	});
 
+	it('sends Topic and First Message exactly as typed, spaces and new lines included', async () => {
+		const result = await run({
+			topic: '  Pulse: Feb 2 ',
+			options: { firstMessage: '\n  Plan the tour:\n  - dates\n  - venues\n\n' },
+		});
+		expect(result.error).toBeUndefined();
+		expect(fake.requests[0].body).toEqual({
+			chatId: expect.any(String),
+			topic: '  Pulse: Feb 2 ',
+			firstMessage: '\n  Plan the tour:\n  - dates\n  - venues\n\n',
+		});
+	});
+
+	it('treats a Topic or First Message of only spaces and new lines as empty', async () => {
+		const result = await run({ topic: '   ', options: { firstMessage: ' \n\t ' } });
+		expect(result.error).toBeUndefined();
+		expect(fake.requests[0].body).toEqual({ chatId: expect.any(String) });
+	});
+
+	it('still trims the IDs', async () => {
+		const result = await run(
+			{
+				artist: byId('={{ "  " + $json.artist + "\\n" }}'),
+				options: { chatId: ` ${CHAT_ID.toUpperCase()} ` },
+			},
+			{ items: [{ json: { artist: ARTIST } }] },
+		);
+		expect(result.error).toBeUndefined();
+		expect(fake.requests[0].body).toEqual({ chatId: CHAT_ID, artistId: ARTIST });
+	});
+
 	it('leaves the artist out when none is chosen', async () => {
 		const result = await run({ topic: 'No artist' });
 		expect(result.error).toBeUndefined();
@@ -97,6 +129,8 @@ describe('Recoup › Create Chat: cost per item', () => {
 });
 
 describe('Recoup › Create Chat: one output shape for both documented answers', () => {
+	const KEYS = ['id', 'title', 'accountId', 'artistId', 'sessionId', 'updatedAt'];
+
 	it("reads the seed's {status, chat: {...}} answer", async () => {
 		const result = await run({
 			artist: byId(ARTIST),
@@ -125,8 +159,18 @@ describe('Recoup › Create Chat: one output shape for both documented answers',
 			title: 'Pulse',
 			accountId: fake.accountId,
 			artistId: ARTIST,
+			sessionId: null,
 			updatedAt: expect.any(String),
 		});
+	});
+
+	it('has the same keys, in the same order, for both answers: null where Recoup sent nothing', async () => {
+		const documented = await run({ topic: 'Pulse' });
+		fake.responseShape = 'live';
+		const live = await run({ topic: 'Pulse' });
+		expect(Object.keys(documented.items[0].json)).toEqual(KEYS);
+		expect(Object.keys(live.items[0].json)).toEqual(KEYS);
+		expect(live.items[0].json).toMatchObject({ artistId: null, sessionId: null });
 	});
 });
 
@@ -374,9 +418,69 @@ describe('Recoup › Artist list search', () => {
 		expect(results.map((r) => r.name)).toEqual(['The Quiet Hours']);
 	});
 
+	it('goes through the same request path as Create Chat: a 429 is waited out and retried', async () => {
+		fake.script('GET', '/api/artists', {
+			status: 429,
+			headers: { 'retry-after': '1' },
+			body: { status: 'error', message: 'Too many requests' },
+		});
+		const { results } = await search();
+		expect(results).toHaveLength(2);
+		expect(fake.requestsTo('GET', '/api/artists')).toHaveLength(2);
+	});
+
+	it("a refused key reads as Create Chat's does, without the key", async () => {
+		const failure = runListSearch({
+			nodeType: new Recoup(),
+			method: 'searchArtists',
+			parameters: { resource: 'chat', operation: 'create' },
+			credentialTypes: [new RecoupApi()],
+			credentials: {
+				chatProvidersRecoupApi: { apiKey: 'recoup_sk_wrong_key_123', baseUrl: fake.baseUrl },
+			},
+		});
+		const error: unknown = await failure.catch((caught: unknown) => caught);
+		expect(error).toMatchObject({
+			message: 'Recoup: Unauthorized',
+			description: expect.stringContaining('did not accept the API key'),
+		});
+		expect(JSON.stringify(error)).not.toContain('recoup_sk_wrong_key_123');
+	});
+
 	it("lists another account's artists when Account ID is set", async () => {
 		const { results } = await search(undefined, { accountId: OTHER_ACCOUNT });
 		expect(results.map((r) => r.name)).toEqual(['Bassline Ada']);
 		expect(fake.requests[0].query).toEqual({ account_id: OTHER_ACCOUNT });
+	});
+});
+
+describe('Recoup › for the AI Agent and for help links', () => {
+	const description = new Recoup().description;
+	const field = (name: string) =>
+		[
+			...description.properties,
+			...(description.properties.find((p) => p.name === 'options')?.options ?? []),
+		].find((p) => 'name' in p && p.name === name) as { description?: string } | undefined;
+
+	it('is usable as a tool, and says what each ID is and where it comes from', () => {
+		expect(description.usableAsTool).toBe(true);
+		expect(field('artist')?.description).toMatch(
+			/artist's UUID.*GET \/api\/artists.*not by the artist's name/,
+		);
+		expect(field('accountId')?.description).toContain('UUID of another Recoup account');
+		expect(field('chatId')?.description).toContain('UUID');
+	});
+
+	it("links the credential and the node's docs to this package's Recoup setup in the README", () => {
+		const repository = repositoryUrl();
+		const codex = codexLinks('Recoup');
+		expect(new RecoupApi().documentationUrl).toBe(`${repository}#credential-recoup-api`);
+		expect(codex).toEqual({
+			primary: [`${repository}#recoup`],
+			credential: [`${repository}#credential-recoup-api`],
+		});
+		const anchors = readmeAnchors();
+		expect(anchors).toContain('recoup');
+		expect(anchors).toContain('credential-recoup-api');
 	});
 });

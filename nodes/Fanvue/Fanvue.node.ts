@@ -8,7 +8,7 @@ import {
 
 import { executeOperation } from '../shared/items';
 import * as createChat from './chat/create';
-import { searchFans } from './search';
+import { searchCreators, searchFans } from './search';
 import { FANVUE_CREDENTIAL } from './transport';
 
 export class Fanvue implements INodeType {
@@ -17,7 +17,10 @@ export class Fanvue implements INodeType {
 		name: 'fanvue',
 		icon: { light: 'file:../../icons/fanvue.svg', dark: 'file:../../icons/fanvue.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 1.1: the creator (agency) is the Creator field, listing the agency's creators; version 1
+		// workflows keep their Options > As Creator value and behave as before.
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Open chats with fans on Fanvue, the creator platform',
 		defaults: { name: 'Fanvue' },
@@ -54,7 +57,7 @@ export class Fanvue implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchFans } };
+	methods = { listSearch: { searchCreators, searchFans } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeOperation(this, { chat: { create: createChat.execute } });

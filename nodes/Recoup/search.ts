@@ -1,14 +1,7 @@
-import {
-	NodeApiError,
-	type IDataObject,
-	type ILoadOptionsFunctions,
-	type INodeListSearchResult,
-	type JsonObject,
-} from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { redact } from '../shared/errors';
-import type { HttpAnswer } from '../shared/request';
-import { getRecoupConnection, readRecoupFailure, RECOUP_CREDENTIAL } from './transport';
+import { sendProviderRequest } from '../shared/request';
+import { getRecoupConnection, recoupApi } from './transport';
 
 interface RecoupArtist {
 	id?: string;
@@ -22,28 +15,22 @@ export async function searchArtists(
 	filter?: string,
 ): Promise<INodeListSearchResult> {
 	const { baseUrl, secrets } = await getRecoupConnection(this);
-	const accountId = (this.getCurrentNodeParameter('options') as IDataObject | undefined)?.accountId;
-	const answer = (await this.helpers.httpRequestWithAuthentication.call(this, RECOUP_CREDENTIAL, {
-		method: 'GET',
-		url: `${baseUrl}/api/artists`,
-		qs: typeof accountId === 'string' && accountId !== '' ? { account_id: accountId } : undefined,
-		json: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	})) as HttpAnswer;
-	if (answer.statusCode < 200 || answer.statusCode >= 300) {
-		const failure = readRecoupFailure(answer);
-		throw new NodeApiError(
-			this.getNode(),
-			{ message: redact(failure.message, secrets) } as JsonObject,
-			{
-				message: `Recoup: ${redact(failure.message, secrets)}`,
-				description: failure.hint,
-				httpCode: String(answer.statusCode),
-			},
-		);
-	}
-	const artists = ((answer.body as IDataObject)?.artists ?? []) as RecoupArtist[];
+	const options = (this.getCurrentNodeParameter('options') ?? {}) as IDataObject;
+	const accountId = typeof options.accountId === 'string' ? options.accountId.trim() : '';
+	// The same request path as Create Chat: Recoup's errors read the same, 429s and 5xx are retried.
+	const answer = await sendProviderRequest(
+		this,
+		recoupApi,
+		{
+			method: 'GET',
+			url: `${baseUrl}/api/artists`,
+			qs: accountId ? { account_id: accountId } : undefined,
+			idempotent: true,
+		},
+		{ itemIndex: 0, secrets, maxWaitMs: 10_000 },
+	);
+	const body = (answer.body ?? {}) as IDataObject;
+	const artists = (Array.isArray(body.artists) ? body.artists : []) as RecoupArtist[];
 	const needle = (filter ?? '').trim().toLowerCase();
 	const results = artists
 		.map((artist) => ({ id: artist.id ?? artist.account_id, name: artist.name ?? '' }))

@@ -15,7 +15,7 @@ const hints: Record<number, string> = {
 	401: 'Recoup did not accept the API key. Check the key in the Recoup credential: it may be mistyped, revoked or expired.',
 	403: "The API key cannot reach this account. Leave Account ID empty to create the chat for the key's own account, or use a key whose organization includes that account.",
 	404: 'Check the Base URL in the Recoup credential.',
-	500: 'Recoup could not create the chat. The node already retried with the same Chat ID, so no duplicate chat was created; try again later.',
+	500: 'Recoup could not handle the request, even after the node retried it. A create is retried with the same Chat ID, so no duplicate chat was created; try again later.',
 };
 
 /** Recoup answers errors as {status: "error", error | message, missing_fields?}: read all of them. */

@@ -188,6 +188,8 @@ export interface RunNodeOptions {
 	asTool?: boolean;
 	/** Cancels the execution this long after it starts, as the editor's Stop button does. */
 	cancelAfterMs?: number;
+	/** The node's typeVersion in the workflow, as a saved workflow stores it. Default: the newest. */
+	typeVersion?: number;
 }
 
 export interface NodeRunResult {
@@ -272,6 +274,8 @@ export interface ListSearchOptions {
 	nodeType: INodeType;
 	method: string;
 	filter?: string;
+	/** The token the previous page returned, as the editor sends it when the user scrolls on. */
+	paginationToken?: string;
 	parameters?: INodeParameters;
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	credentialTypes?: ICredentialType[];
@@ -303,7 +307,7 @@ export async function runListSearch(options: ListSearchOptions): Promise<INodeLi
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters');
 	const method = options.nodeType.methods?.listSearch?.[options.method];
 	if (!method) throw new Error(`No listSearch method ${options.method}`);
-	return await method.call(context, options.filter);
+	return await method.call(context, options.filter, options.paginationToken);
 }
 
 /** Runs one node through n8n-core's real WorkflowExecute, fed by a test input node. */
@@ -326,9 +330,11 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		id: 'node-under-test-id',
 		name: NODE_UNDER_TEST,
 		type: nodeTypeName,
-		typeVersion: Array.isArray(options.nodeType.description.version)
-			? Math.max(...options.nodeType.description.version)
-			: options.nodeType.description.version,
+		typeVersion:
+			options.typeVersion ??
+			(Array.isArray(options.nodeType.description.version)
+				? Math.max(...options.nodeType.description.version)
+				: options.nodeType.description.version),
 		position: [200, 0],
 		parameters: options.parameters,
 		credentials: nodeCredentials,

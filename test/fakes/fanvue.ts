@@ -3,6 +3,12 @@ import { OAuth2TokenEndpoint } from './oauth2-token-endpoint';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export interface FanvueCreator {
+	uuid: string;
+	handle: string;
+	displayName: string;
+}
+
 export interface FanvueFan {
 	uuid: string;
 	handle: string;
@@ -62,7 +68,9 @@ class TokenBucket {
  * Fanvue's API as documented (api.fanvue.com/docs): X-Fanvue-API-Version required on every call,
  * bearer tokens from a Hydra-like token endpoint (HTTP Basic client auth, rotating single-use
  * refresh tokens, reuse revokes the chain), scopes checked per route, a token bucket with
- * X-RateLimit-* headers, and the documented error bodies.
+ * X-RateLimit-* headers, and the documented error bodies. The account is an agency: GET /creators
+ * lists its creators and /creators/{uuid}/chats their own chats, paginated as documented
+ * (docs/fanvue-api-docs/agencies/ in behavero/agencyos, a public copy of Fanvue's reference).
  */
 export class FanvueFake extends FakeServer {
 	readonly clientId = 'fanvue-client-id-0001';
@@ -75,6 +83,7 @@ export class FanvueFake extends FakeServer {
 	/** Sunset versions and the version Fanvue names as their successor. */
 	readonly sunsetVersions: Record<string, string> = { '2024-06-01': '2025-06-26' };
 	readonly creatorUuid = 'c0c0c0c0-0000-4000-8000-000000000001';
+	/** The connected account's fans: its chat list (GET /chats), and whom it may open chats with. */
 	readonly fans: FanvueFan[] = [
 		fan('f0000000-0000-4000-8000-000000000001', 'ada', 'Ada Lovelace', true),
 		fan('f0000000-0000-4000-8000-000000000002', 'grace', 'Grace Hopper', true),
@@ -84,8 +93,10 @@ export class FanvueFake extends FakeServer {
 	readonly chats: string[] = [];
 	/** Scopes the user consented to for this app. */
 	grantedScopes = new Set<string>();
-	/** The account behind the token: an agency manages creators. */
-	readonly managedCreators = new Set([this.creatorUuid]);
+	/** The account behind the token is an agency: the creators it manages (GET /creators). */
+	readonly creators: FanvueCreator[] = [];
+	/** Each managed creator's own fans: that creator's chat list (GET /creators/{uuid}/chats). */
+	readonly creatorFans = new Map<string, FanvueFan[]>();
 	/** Refuse every access token, even fresh ones (a revoked app). */
 	rejectAllTokens = false;
 	private buckets = new Map<string, TokenBucket>();
@@ -99,21 +110,42 @@ export class FanvueFake extends FakeServer {
 		);
 		this.route('POST', '/creators/:creator/chats', (request, { creator }) =>
 			this.api(request, ['write:chat', 'read:creator'], creator, () =>
-				this.managedCreators.has(creator)
+				this.manages(creator)
 					? this.createChat(request, creator)
 					: { status: 404, body: { message: 'Creator not found' } },
 			),
 		);
 		this.route('GET', '/chats', (request) =>
-			this.api(request, ['read:chat'], 'self', () => this.listChats(request, true)),
+			this.api(request, ['read:chat'], 'self', () => this.listChats(request, this.fans, true)),
 		);
 		this.route('GET', '/creators/:creator/chats', (request, { creator }) =>
 			this.api(request, ['read:chat', 'read:creator'], creator, () =>
-				this.managedCreators.has(creator)
-					? this.listChats(request, false)
+				this.manages(creator)
+					? this.listChats(request, this.creatorFans.get(creator) ?? [], false)
 					: { status: 404, body: { message: 'Creator not found' } },
 			),
 		);
+		this.route('GET', '/creators', (request) =>
+			this.api(request, ['read:creator'], 'self', () => this.listCreators(request)),
+		);
+	}
+
+	/** Adds agency creators (with no fans yet), e.g. to fill several pages of GET /creators. */
+	addCreators(count: number): FanvueCreator[] {
+		const added = Array.from({ length: count }, (_, i) => {
+			const n = String(this.creators.length + i + 1).padStart(4, '0');
+			return {
+				uuid: `c0c0c0c0-0000-4000-8000-00000000${n}`,
+				handle: `creator${n}`,
+				displayName: `Creator ${n}`,
+			};
+		});
+		this.creators.push(...added);
+		return added;
+	}
+
+	private manages(creator: string): boolean {
+		return this.creators.some((c) => c.uuid === creator);
 	}
 
 	override reset(): void {
@@ -121,6 +153,18 @@ export class FanvueFake extends FakeServer {
 		this.answered429.clear();
 		this.tokens.refreshLog.length = 0;
 		this.chats.length = 0;
+		this.creators.splice(
+			0,
+			this.creators.length,
+			{ uuid: this.creatorUuid, handle: 'luna', displayName: 'Luna Star' },
+			{ uuid: 'c0c0c0c0-0000-4000-8000-000000000002', handle: 'milo', displayName: 'Milo Vega' },
+		);
+		this.creatorFans.clear();
+		this.creatorFans.set(this.creatorUuid, [
+			this.fans[1],
+			fan('f0000000-0000-4000-8000-0000000000a1', 'zoe', 'Zoe Park', true),
+			fan('f0000000-0000-4000-8000-0000000000a2', 'adam', 'Adam Reyes', true),
+		]);
 		this.grantedScopes = new Set([
 			'openid',
 			'offline_access',
@@ -226,7 +270,9 @@ export class FanvueFake extends FakeServer {
 				body: { errors: [{ path: 'userUuid', message: 'userUuid must be a UUID' }] },
 			};
 		}
-		const target = this.fans.find((f) => f.uuid === userUuid);
+		// Users known to this fake: every fan in any chat list; contactability decides.
+		const users = [this.fans, ...this.creatorFans.values()].flat();
+		const target = users.find((f) => f.uuid === userUuid);
 		if (!target) return { status: 404, body: { message: 'User not found' } };
 		if (!target.contactable) {
 			return { status: 400, body: { message: 'User is not contactable' } };
@@ -235,28 +281,52 @@ export class FanvueFake extends FakeServer {
 		return { status: 201, body: { message: 'Chat created successfully' } };
 	}
 
-	private listChats(request: LoggedRequest, searchable: boolean): FakeResponse {
+	/** Fanvue's pages: ?page (from 1) & size (1-50, default 15); {data, pagination: {page, size, hasMore}}. */
+	private paginate<T>(
+		request: LoggedRequest,
+		all: T[],
+		toEntry: (item: T) => unknown,
+	): FakeResponse {
 		const size = Number(request.query.size ?? 15);
 		const page = Number(request.query.page ?? 1);
 		if (!(size >= 1 && size <= 50) || !(page >= 1)) {
 			return { status: 400, body: { errors: ['size must be between 1 and 50'] } };
 		}
+		const data = all.slice((page - 1) * size, page * size).map(toEntry);
+		// `size` is the number of records in this answer, as Fanvue documents it.
+		return {
+			status: 200,
+			body: { data, pagination: { page, size: data.length, hasMore: page * size < all.length } },
+		};
+	}
+
+	/** Only GET /chats documents `search`; a creator's chat list does not. */
+	private listChats(request: LoggedRequest, fans: FanvueFan[], searchable: boolean): FakeResponse {
 		const search = (searchable ? (request.query.search ?? '') : '').toLowerCase();
-		const matching = this.fans.filter(
+		const matching = fans.filter(
 			(f) =>
 				search === '' ||
 				f.handle.toLowerCase().includes(search) ||
 				f.displayName.toLowerCase().includes(search),
 		);
-		const data = matching.slice((page - 1) * size, page * size).map((f) => ({
-			user: { uuid: f.uuid, handle: f.handle, displayName: f.displayName },
+		return this.paginate(request, matching, (f) => ({
+			user: { uuid: f.uuid, handle: f.handle, displayName: f.displayName, nickname: null },
 			isRead: true,
 			unreadMessagesCount: 0,
 		}));
-		return {
-			status: 200,
-			body: { data, pagination: { page, size, hasMore: page * size < matching.length } },
-		};
+	}
+
+	private listCreators(request: LoggedRequest): FakeResponse {
+		return this.paginate(request, this.creators, (c) => ({
+			uuid: c.uuid,
+			handle: c.handle,
+			displayName: c.displayName,
+			nickname: null,
+			isTopSpender: false,
+			avatarUrl: null,
+			registeredAt: '2025-01-01T00:00:00.000Z',
+			role: 'creator',
+		}));
 	}
 }
 

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { runOptions, type RunSettings } from '../../shared/items';
 import { sendProviderRequest } from '../../shared/request';
 import { invalidInput, optionalUuid, readText, requireUuid } from '../../shared/validate';
+import { creatorLocator, readCreatorUuid } from '../creator';
 import {
 	apiVersionOption,
 	DEFAULT_API_VERSION,
@@ -15,13 +16,15 @@ const UUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 const showFor = { show: { resource: ['chat'], operation: ['create'] } };
 
 export const description: INodeProperties[] = [
+	creatorLocator(showFor),
 	{
 		displayName: 'Fan',
 		name: 'fan',
 		type: 'resourceLocator',
 		required: true,
 		default: { mode: 'list', value: '' },
-		description: 'The fan to open a chat with',
+		description:
+			"The fan to open a chat with: the fan's Fanvue user UUID (as in the fan list, from Fanvue's chat list GET /chats, or GET /creators/{uuid}/chats for an agency creator), not a handle or name",
 		displayOptions: showFor,
 		modes: [
 			{
@@ -54,13 +57,15 @@ export const description: INodeProperties[] = [
 		options: [
 			apiVersionOption,
 			{
+				// Version 1 kept the creator here; its saved workflows still show and use it.
 				displayName: 'As Creator (Agency)',
 				name: 'creatorUuid',
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
 				description:
-					"For agency accounts: the UUID of the creator to open the chat as. Needs the read:creator scope. Empty: the connected account's own chat.",
+					"The creator's user UUID to open the chat as, used when Creator above is Me. Prefer the Creator field: it lists your agency's creators.",
+				displayOptions: { show: { '@version': [1] } },
 			},
 			...runOptions,
 		],
@@ -79,7 +84,11 @@ export async function execute(
 		at('Fan'),
 	);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const creatorUuid = optionalUuid(options.creatorUuid, at('As Creator (Agency)'));
+	const creatorUuid =
+		readCreatorUuid(
+			this.getNodeParameter('creator', itemIndex, '', { extractValue: true }),
+			at('Creator'),
+		) ?? optionalUuid(options.creatorUuid, at('As Creator (Agency)'));
 	const apiVersion = readText(options.apiVersion, at('API Version')) || DEFAULT_API_VERSION;
 	if (!isApiVersion(apiVersion)) {
 		throw invalidInput(

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { stableItemKey, uuidFromKey } from '../../shared/idempotency';
 import { runOptions, type RunSettings } from '../../shared/items';
 import { sendProviderRequest } from '../../shared/request';
-import { optionalUuid, readText } from '../../shared/validate';
+import { optionalUuid, readText, type FieldContext } from '../../shared/validate';
 import { getRecoupConnection, recoupApi } from '../transport';
 
 const UUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
@@ -15,7 +15,8 @@ export const description: INodeProperties[] = [
 		name: 'artist',
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
-		description: 'The artist the chat is about. Leave empty for a chat without an artist.',
+		description:
+			"The artist the chat is about, given by the artist's UUID (an ID from the artist list, Recoup's GET /api/artists), not by the artist's name. Leave empty for a chat without an artist.",
 		displayOptions: showFor,
 		modes: [
 			{
@@ -45,7 +46,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. Pulse Feb 2',
 		description:
-			'Name of the chat room. When empty, Recoup names it from the first message, if any.',
+			'Name of the chat room, sent exactly as typed. When empty, Recoup names it from the first message, if any.',
 		displayOptions: showFor,
 	},
 	{
@@ -63,7 +64,7 @@ export const description: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
 				description:
-					"Create the chat for another account your API key can reach through your organization. Empty: the key's own account.",
+					"The UUID of another Recoup account to create the chat for, one your API key can reach through your organization. Empty: the key's own account.",
 			},
 			{
 				displayName: 'Chat ID',
@@ -72,7 +73,7 @@ export const description: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
 				description:
-					'Your own UUID for the chat. Empty: the node makes one that stays the same for this execution, node and item, so a retry can never create a second chat.',
+					'A UUID of your choosing for the new chat (not an existing chat: Recoup overwrites the topic and artist of a chat with this ID). Empty: the node makes one that stays the same for this execution, node and item, so a retry can never create a second chat.',
 			},
 			{
 				displayName: 'First Message',
@@ -80,28 +81,40 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				typeOptions: { rows: 2 },
 				default: '',
-				description: 'Used by Recoup to title the chat when Topic is empty',
+				description:
+					'The opening message, sent exactly as typed. Recoup uses it to title the chat when Topic is empty.',
 			},
 			...runOptions,
 		],
 	},
 ];
 
-/** One chat shape, whichever of its two documented answers Recoup sends. */
+/**
+ * Free text as the user typed it: checked like any text, but its spaces and new lines are kept.
+ * Whitespace only counts as empty.
+ */
+function readTypedText(value: unknown, at: FieldContext): string {
+	if (readText(value, at) === '') return '';
+	return typeof value === 'string' ? value : String(value);
+}
+
+/**
+ * One chat shape, whichever of its two documented answers Recoup sends: the same keys every
+ * time, null where Recoup sent nothing.
+ */
 function toChat(body: unknown): IDataObject {
 	const outer = (body && typeof body === 'object' ? body : {}) as IDataObject;
 	const chat = (outer.chat && typeof outer.chat === 'object' ? outer.chat : outer) as IDataObject;
-	const pick = (...keys: string[]) => keys.map((key) => chat[key]).find((v) => v !== undefined);
-	const result: IDataObject = {
-		id: pick('id') ?? null,
-		title: pick('title', 'topic') ?? null,
-		accountId: pick('accountId', 'account_id') ?? null,
-		artistId: pick('artistId', 'artist_id') ?? null,
-		updatedAt: pick('updatedAt', 'updated_at') ?? null,
+	const pick = (...keys: string[]) =>
+		keys.map((key) => chat[key]).find((v) => v !== undefined) ?? null;
+	return {
+		id: pick('id'),
+		title: pick('title', 'topic'),
+		accountId: pick('accountId', 'account_id'),
+		artistId: pick('artistId', 'artist_id'),
+		sessionId: pick('sessionId', 'session_id'),
+		updatedAt: pick('updatedAt', 'updated_at'),
 	};
-	const sessionId = pick('sessionId', 'session_id');
-	if (sessionId !== undefined) result.sessionId = sessionId;
-	return result;
 }
 
 export async function execute(
@@ -115,10 +128,10 @@ export async function execute(
 		this.getNodeParameter('artist', itemIndex, '', { extractValue: true }),
 		at('Artist'),
 	);
-	const topic = readText(this.getNodeParameter('topic', itemIndex, ''), at('Topic'));
+	const topic = readTypedText(this.getNodeParameter('topic', itemIndex, ''), at('Topic'));
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const accountId = optionalUuid(options.accountId, at('Account ID'));
-	const firstMessage = readText(options.firstMessage, at('First Message'));
+	const firstMessage = readTypedText(options.firstMessage, at('First Message'));
 	const chatId =
 		optionalUuid(options.chatId, at('Chat ID')) ??
 		uuidFromKey(stableItemKey(this, itemIndex, 'recoup-chat'));

@@ -2,11 +2,12 @@
 // in n8n's database), the example workflow against FanvueFake, and its bad-input error.
 import assert from 'node:assert/strict';
 
-import { loadExample, withInput } from '../lib/workflows.mjs';
+import { loadExample, withInput, withParameters } from '../lib/workflows.mjs';
 
 const example = loadExample('fanvue-create-chat.json');
 const NODE = 'Open Fanvue chat';
 const ADA = 'f0000000-0000-4000-8000-000000000001';
+const LUNA = 'c0c0c0c0-0000-4000-8000-000000000001';
 const SCOPE = 'openid offline_access offline read:self read:chat write:chat read:fan read:creator';
 
 export default {
@@ -92,6 +93,33 @@ export default {
 			},
 		},
 		{
+			name: 'opens the chat as the agency creator picked in Creator',
+			workflow: withParameters(example, NODE, {
+				creator: { __rl: true, mode: 'list', value: LUNA, cachedResultName: 'Luna Star (@luna)' },
+			}),
+			check({ output, sent, fakes: { fanvue } }) {
+				const [request, ...more] = sent('fanvue');
+				assert.equal(more.length, 0, 'one request');
+				assert.equal(`${request.method} ${request.path}`, `POST /creators/${LUNA}/chats`);
+				assert.deepEqual(request.body, { userUuid: ADA });
+				assert.deepEqual(output(NODE), [
+					{ fanUuid: ADA, creatorUuid: LUNA, created: true, message: 'Chat created successfully' },
+				]);
+				assert.equal(fanvue.chats.at(-1), `${LUNA}/${ADA}`);
+			},
+		},
+		{
+			name: 'a workflow saved with node version 1 still opens the chat as its Options > As Creator',
+			workflow: atVersion1(withParameters(example, NODE, { options: { creatorUuid: LUNA } })),
+			check({ output, sent }) {
+				assert.deepEqual(
+					sent('fanvue').map((request) => `${request.method} ${request.path}`),
+					[`POST /creators/${LUNA}/chats`],
+				);
+				assert.equal(output(NODE)[0].creatorUuid, LUNA);
+			},
+		},
+		{
 			name: 'a fan ID that is not a UUID ends in the node error, nothing sent',
 			workflow: withInput(example, 'fanUuid', 'ada'),
 			error: 'Fan must be a UUID, but got "ada" [item 0]',
@@ -104,7 +132,7 @@ export default {
 	browser: {
 		search: 'Fanvue',
 		action: 'Create a chat',
-		parameters: ['fan'],
+		parameters: ['creator', 'fan'],
 		credentialParameters: ['clientId', 'clientSecret', 'appScopes', 'apiBaseUrl'],
 		credentialTexts: ['OAuth Redirect URL', '/rest/oauth2-credential/callback'],
 		async inspectCredential({ modal, byTestId }) {
@@ -117,16 +145,49 @@ export default {
 				.waitFor({ state: 'visible' });
 		},
 		async inspect({ page, ndv, byTestId }) {
-			// Fan: from the list or by UUID; the creator (agency) sits in Options.
-			await byTestId(ndv, 'rlc-mode-selector').first().click();
-			await byTestId(page, 'mode-id').last().waitFor();
-			await page.keyboard.press('Escape');
+			// Creator comes first and starts on Me; Creator and Fan each offer a list or a UUID.
+			const creator = byTestId(ndv, 'parameter-input-creator').first();
+			const fan = byTestId(ndv, 'parameter-input-fan').first();
+			const creatorBox = await creator.boundingBox();
+			const fanBox = await fan.boundingBox();
+			assert.ok(creatorBox.y < fanBox.y, 'Creator sits above Fan');
+			const creatorInputs = await creator
+				.locator('input')
+				.evaluateAll((inputs) => inputs.map((input) => input.value));
+			assert.ok(
+				creatorInputs.includes('Me (the connected account)'),
+				`Creator shows ${creatorInputs}`,
+			);
+			for (const field of [creator, fan]) {
+				await byTestId(field, 'rlc-mode-selector').first().click();
+				await page.locator('[data-test-id="mode-id"]:visible').first().waitFor();
+				await page.keyboard.press('Escape');
+			}
+			// The editor's lists, against the fake: the agency's creators, then the chosen creator's fans.
+			await creator.locator('input:visible').last().click();
+			await page.getByText('Luna Star (@luna)', { exact: true }).first().click();
+			await fan.locator('input:visible').last().click();
+			const zoe = page.getByText('Zoe Park (@zoe)', { exact: true }).first();
+			await zoe.waitFor();
+			assert.equal(await page.getByText('Ada Lovelace (@ada)', { exact: true }).count(), 0);
+			await zoe.click();
+			// The version 1 option is gone from new nodes.
 			await byTestId(ndv, 'collection-parameter-add')
 				.or(ndv.getByPlaceholder(/^Add Option$/i))
 				.first()
 				.click();
-			await page.getByText('As Creator (Agency)', { exact: true }).last().waitFor();
+			await page.getByText('API Version', { exact: true }).last().waitFor();
+			assert.equal(await page.getByText('As Creator (Agency)', { exact: true }).count(), 0);
 			await page.keyboard.press('Escape');
 		},
 	},
 };
+
+/** The workflow as node version 1 saved it (before the Creator field). */
+function atVersion1(workflow) {
+	const copy = structuredClone(workflow);
+	const node = copy.nodes.find((candidate) => candidate.name === NODE);
+	node.typeVersion = 1;
+	delete node.parameters.creator;
+	return copy;
+}
