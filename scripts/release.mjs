@@ -29,6 +29,13 @@ export function nextVersion(current, bump) {
 	throw new Error(`Unknown bump "${bump}": use patch, minor, major or a version such as 1.2.3`);
 }
 
+// Pre-release order is left to npm: only major.minor.patch are compared.
+function isOlder(version, than) {
+	const [a, b] = [version, than].map((v) => SEMVER.exec(v).slice(1, 4).map(Number));
+	const at = a.findIndex((part, i) => part !== b[i]);
+	return at >= 0 && a[at] < b[at];
+}
+
 const UNRELEASED = /^## \[Unreleased\][^\n]*\n/m;
 
 /** The changelog with Unreleased moved under `## [version] - date`, and its links updated. */
@@ -102,6 +109,7 @@ function main(args) {
 	const previousTag = latestVersionTag();
 	// The first release may ship package.json's version as it stands; later ones must move it on.
 	if (version === current && previousTag) throw new Error(`${current} is already released`);
+	if (isOlder(version, current)) throw new Error(`${version} is older than ${current}`);
 	if (git('tag', '--list', tag)) throw new Error(`Tag ${tag} already exists`);
 
 	const branch = git('rev-parse', '--abbrev-ref', 'HEAD');
