@@ -185,7 +185,10 @@ describe('Fanvue › Create Chat: errors in Fanvue’s words, with what to do', 
 			nodeType: new Fanvue(),
 			credentialTypes: [new FanvueOAuth2Api()],
 			credentials: {
-				chatProvidersFanvueOAuth2Api: credentialData({ ...grant, refresh_token: 'rt_revoked_long_ago' }),
+				chatProvidersFanvueOAuth2Api: credentialData({
+					...grant,
+					refresh_token: 'rt_revoked_long_ago',
+				}),
 			},
 			parameters: { resource: 'chat', operation: 'create', fan: byId(ADA) },
 		});

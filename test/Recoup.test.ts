@@ -214,7 +214,9 @@ describe('Recoup › Create Chat: errors', () => {
 		const result = await runNode({
 			nodeType: new Recoup(),
 			credentialTypes: [new RecoupApi()],
-			credentials: { chatProvidersRecoupApi: { apiKey: 'recoup_sk_wrong_key_123', baseUrl: fake.baseUrl } },
+			credentials: {
+				chatProvidersRecoupApi: { apiKey: 'recoup_sk_wrong_key_123', baseUrl: fake.baseUrl },
+			},
 			parameters: { resource: 'chat', operation: 'create', topic: 'x' },
 		});
 		expect(result.error?.message).toBe('Recoup: Unauthorized');
@@ -262,7 +264,9 @@ describe('Recoup › Create Chat: errors', () => {
 		const result = await runNode({
 			nodeType: new Recoup(),
 			credentialTypes: [new RecoupApi()],
-			credentials: { chatProvidersRecoupApi: { apiKey: fake.apiKey, baseUrl: 'http://127.0.0.1:9' } },
+			credentials: {
+				chatProvidersRecoupApi: { apiKey: fake.apiKey, baseUrl: 'http://127.0.0.1:9' },
+			},
 			parameters: { resource: 'chat', operation: 'create', topic: 'x' },
 		});
 		expect(result.error?.message).toContain('Could not reach Recoup');
