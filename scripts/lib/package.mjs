@@ -7,6 +7,7 @@ import {
 	mkdtempSync,
 	readdirSync,
 	readFileSync,
+	renameSync,
 	rmSync,
 	writeFileSync,
 } from 'node:fs';
@@ -99,8 +100,12 @@ export async function installPublishedLikeN8n(userFolder, name, version) {
 		} finally {
 			rmSync(download, { recursive: true, force: true });
 		}
+		// Copied aside first, so an interrupted copy is never taken for a cached install.
+		const partial = `${cached}.partial`;
+		rmSync(partial, { recursive: true, force: true });
+		cpSync(packageDir, partial, { recursive: true });
 		rmSync(cached, { recursive: true, force: true });
-		cpSync(packageDir, cached, { recursive: true });
+		renameSync(partial, cached);
 		return { packageDir, version, cached: false };
 	}
 	rmSync(packageDir, { recursive: true, force: true });
