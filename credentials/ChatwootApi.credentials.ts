@@ -54,19 +54,24 @@ export class ChatwootApi implements ICredentialType {
 		},
 	];
 
+	// n8n's credential tester (1.123 and 2.8) drops the HTTP response from a failed request, so
+	// `responseCode` rules never match and the dialog shows n8n's generic 404 text. Instead every
+	// answer is read as a response, and one without an inbox identifier gets this explanation.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.trim().replace(/\\/+$/, "")}}',
 			url: '=/public/api/v1/inboxes/{{encodeURIComponent($credentials.inboxSecret.trim())}}',
 			method: 'GET',
+			ignoreHttpStatusErrors: true,
 		},
 		rules: [
 			{
-				type: 'responseCode',
+				type: 'responseSuccessBody',
 				properties: {
-					value: 404,
+					key: 'identifier',
+					value: undefined,
 					message:
-						'No API-channel inbox with this Inbox Identifier at this Base URL. Copy the identifier from Settings → Inboxes → your API inbox → Configuration; website, email or WhatsApp inboxes do not serve this API.',
+						'No API-channel inbox with this Inbox Identifier at this Base URL. Check the Base URL, and copy the identifier from Settings → Inboxes → your API inbox → Configuration; website, email or WhatsApp inboxes do not serve this API.',
 				},
 			},
 		],

@@ -1,10 +1,21 @@
 // Build, pack and install this package into an n8n user folder the way n8n's own installer does.
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	renameSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { run } from './n8n.mjs';
+import { cacheRoot, run } from './n8n.mjs';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -33,16 +44,13 @@ export async function pack() {
  * What n8n's CommunityPackagesService does for Settings → Community Nodes → Install: unpack the
  * tarball into <user folder>/.n8n/nodes/node_modules/<name>, drop dev, peer and optional
  * dependencies, npm install there with n8n's flags, and record the package in nodes/package.json.
+ * Works for this package's tarball and for any other community package's.
  */
 export async function installLikeN8n(userFolder, tarball) {
-	const nodesDir = join(userFolder, '.n8n', 'nodes');
-	const packageDir = join(nodesDir, 'node_modules', packageName);
-	mkdirSync(nodesDir, { recursive: true });
-	const manifestPath = join(nodesDir, 'package.json');
-	const manifest = existsSync(manifestPath)
-		? JSON.parse(readFileSync(manifestPath, 'utf8'))
-		: { name: 'installed-nodes', private: true, dependencies: {} };
-
+	const { name } = JSON.parse(
+		await run('tar', ['-xzOf', tarball, 'package/package.json'], { quiet: true }),
+	);
+	const packageDir = join(nodesDirOf(userFolder), 'node_modules', name);
 	rmSync(packageDir, { recursive: true, force: true });
 	mkdirSync(packageDir, { recursive: true });
 	await run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1'], { quiet: true });
@@ -68,9 +76,58 @@ export async function installLikeN8n(userFolder, tarball) {
 		{ cwd: packageDir, quiet: true },
 	);
 
-	manifest.dependencies = { ...manifest.dependencies, [packageName]: unpacked.version };
-	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	recordInstalled(userFolder, name, unpacked.version);
 	return { packageDir, version: unpacked.version };
+}
+
+/**
+ * Installs a published community package (`name@version`) from the npm registry beside ours, as
+ * n8n's installer does (`npm pack`, then as installLikeN8n). The installed folder is cached
+ * outside the repository, so later runs copy it instead of asking the registry again.
+ */
+export async function installPublishedLikeN8n(userFolder, name, version) {
+	const cached = join(cacheRoot, 'community-packages', `${name.replace('/', '+')}@${version}`);
+	const packageDir = join(nodesDirOf(userFolder), 'node_modules', name);
+	if (!existsSync(join(cached, 'package.json'))) {
+		const download = mkdtempSync(join(tmpdir(), 'n8n-community-package-'));
+		try {
+			const output = await run(npm, ['pack', `${name}@${version}`, '--quiet'], {
+				cwd: download,
+				quiet: true,
+			});
+			const tarball = join(download, output.trim().split('\n').pop());
+			await installLikeN8n(userFolder, tarball);
+		} finally {
+			rmSync(download, { recursive: true, force: true });
+		}
+		// Copied aside first, so an interrupted copy is never taken for a cached install.
+		const partial = `${cached}.partial`;
+		rmSync(partial, { recursive: true, force: true });
+		cpSync(packageDir, partial, { recursive: true });
+		rmSync(cached, { recursive: true, force: true });
+		renameSync(partial, cached);
+		return { packageDir, version, cached: false };
+	}
+	rmSync(packageDir, { recursive: true, force: true });
+	cpSync(cached, packageDir, { recursive: true });
+	recordInstalled(userFolder, name, version);
+	return { packageDir, version, cached: true };
+}
+
+function nodesDirOf(userFolder) {
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	return nodesDir;
+}
+
+/** nodes/package.json, where n8n records what its installer put in nodes/node_modules. */
+function recordInstalled(userFolder, name, version) {
+	const manifestPath = join(nodesDirOf(userFolder), 'package.json');
+	const manifest = existsSync(manifestPath)
+		? JSON.parse(readFileSync(manifestPath, 'utf8'))
+		: { name: 'installed-nodes', private: true, dependencies: {} };
+	manifest.dependencies = { ...manifest.dependencies, [name]: version };
+	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
 }
 
 /** Compiles test/fakes to CommonJS in .cache/fakes (no type check: `npm run lint` does that). */

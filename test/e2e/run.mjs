@@ -1,7 +1,9 @@
 // End-to-end tests in real n8n (both lines): `npm run test:e2e [-- --n8n=2 --only=recoup --no-browser --keep]`.
 // Builds and packs the package, installs it as n8n's Community Nodes installer does, runs every
-// scenario's workflows with `n8n execute` against the provider fakes, checks what n8n lists, and
-// drives the editor in headless Chromium. Ends with "N passed, N failed"; exits 1 on any failure.
+// scenario's workflows with `n8n execute` against the provider fakes, checks what n8n lists, runs
+// n8n's credential tests, and drives the editor in headless Chromium (every example opened, edited,
+// saved and run). Another published Chatwoot package is installed beside ours throughout.
+// Ends with "N passed, N failed"; exits 1 on any failure.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,15 +15,18 @@ import {
 	build,
 	compileFakes,
 	installLikeN8n,
+	installPublishedLikeN8n,
 	pack,
 	packageName,
 } from '../../scripts/lib/package.mjs';
 import { checkInEditor } from './lib/browser.mjs';
+import { checkCredentialTests } from './lib/credential-tests.mjs';
+import { checkBothChatwootPackages, OTHER_CHATWOOT } from './lib/other-chatwoot.mjs';
 import { packageTypes } from './lib/package-types.mjs';
 import { Report, seconds } from './lib/report.mjs';
 import { prepareImports, startFakes, stopFakes } from './lib/setup.mjs';
 import { lastJson } from './lib/execute-output.mjs';
-import { loadScenarios } from './lib/workflows.mjs';
+import { exampleFiles, loadExample, loadScenarios } from './lib/workflows.mjs';
 
 const { values: args } = parseArgs({
 	options: {
@@ -56,6 +61,11 @@ async function main() {
 				throw new Error(`No scenario for: ${missing.map((node) => node.name).join(', ')}`);
 			}
 		});
+		await report.check('every examples/*.json is the first workflow of a scenario', () => {
+			const covered = new Set(scenarios.map((scenario) => scenario.workflows[0].workflow.name));
+			const missing = exampleFiles().filter((file) => !covered.has(loadExample(file).name));
+			if (missing.length) throw new Error(`No scenario opens: ${missing.join(', ')}`);
+		});
 	}
 
 	for (const line of lines) {
@@ -82,6 +92,13 @@ async function runLine(line, n8n, { tarball, fakes, scenarios, types }) {
 			() => installLikeN8n(userFolder, tarball),
 		);
 		if (!installed) return;
+		const chatwoot = scenarios.find((scenario) => scenario.id === 'chatwoot');
+		const besideOther =
+			chatwoot &&
+			(await report.check(
+				`[${line}.x] installs ${OTHER_CHATWOOT.name}@${OTHER_CHATWOOT.version} from the npm registry beside ours`,
+				() => installPublishedLikeN8n(userFolder, OTHER_CHATWOOT.name, OTHER_CHATWOOT.version),
+			));
 
 		const { credentials, workflows } = prepareImports(scenarios, running, line);
 		const imported = await report.check(
@@ -117,6 +134,18 @@ async function runLine(line, n8n, { tarball, fakes, scenarios, types }) {
 		await report.check(`[${line}.x] n8n lists every node and credential type, with icons`, () =>
 			checkListedTypes(instance, types),
 		);
+		if (besideOther) {
+			await report.check(
+				`[${line}.x] n8n lists both Chatwoot packages' nodes and credential types, each with its own fields`,
+				() =>
+					checkBothChatwootPackages(
+						instance,
+						chatwoot.credentialTypes[0],
+						`${packageName}.${chatwoot.node}`,
+					),
+			);
+		}
+		await checkCredentialTests({ instance, line, scenarios, running, report });
 		if (imported) {
 			for (const run of workflows.filter((candidate) => candidate.example)) {
 				await report.check(`[${line}.x] ${run.scenario.id}: the example runs from the editor`, () =>
@@ -124,7 +153,10 @@ async function runLine(line, n8n, { tarball, fakes, scenarios, types }) {
 				);
 			}
 		}
-		if (useBrowser) await checkInEditor({ instance, line, scenarios, report });
+		if (useBrowser) {
+			const examples = imported ? workflows.filter((run) => run.example) : [];
+			await checkInEditor({ instance, line, scenarios, examples, running, report });
+		}
 	} finally {
 		await instance.stop();
 		await stopFakes(running);

@@ -20,6 +20,12 @@ export async function loadScenarios(only = []) {
 	return scenarios;
 }
 
+export function exampleFiles() {
+	return readdirSync(examplesDir)
+		.filter((name) => name.endsWith('.json'))
+		.sort();
+}
+
 export function loadExample(file) {
 	return JSON.parse(readFileSync(join(examplesDir, file), 'utf8'));
 }

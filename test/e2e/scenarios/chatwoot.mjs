@@ -8,6 +8,8 @@ const INBOX = 'inboxApiSecret123';
 const example = loadExample('chatwoot-create-conversation.json');
 const NODE = 'Open Chatwoot conversation';
 const MESSAGE = "Hi! We'd like a demo for a team of 12. Is Thursday afternoon possible?";
+const NO_API_INBOX =
+	'No API-channel inbox with this Inbox Identifier at this Base URL. Check the Base URL, and copy the identifier from Settings → Inboxes → your API inbox → Configuration; website, email or WhatsApp inboxes do not serve this API.';
 
 export default {
 	id: 'chatwoot',
@@ -28,6 +30,47 @@ export default {
 	],
 
 	secrets: () => [INBOX],
+
+	/** n8n's credential dialog on Save: GET the inbox; only an API-channel inbox answers it. */
+	credentialTests: ({ chatwoot }) => {
+		const data = (baseUrl, inboxSecret) => ({
+			baseUrl,
+			inboxSecret,
+			contactIdentifier: '',
+			hmacToken: '',
+		});
+		return [
+			{
+				name: 'an API inbox (Base URL with a sub-path and a trailing slash)',
+				data: data(`${chatwoot.baseUrl}/chatwoot/`, INBOX),
+				status: 'OK',
+				message: 'Connection successful!',
+				requests: 1,
+			},
+			{
+				name: 'a website inbox, which answers 404',
+				data: data(chatwoot.baseUrl, 'websiteWidgetToken'),
+				secrets: ['websiteWidgetToken'],
+				status: 'Error',
+				message: NO_API_INBOX,
+				requests: 1,
+			},
+			{
+				name: 'an unknown inbox identifier',
+				data: data(chatwoot.baseUrl, 'notAnInbox999'),
+				secrets: ['notAnInbox999'],
+				status: 'Error',
+				message: NO_API_INBOX,
+				requests: 1,
+			},
+			{
+				name: 'a Base URL where nothing listens',
+				data: data('http://127.0.0.1:9', INBOX),
+				status: 'Error',
+				message: 'The service refused the connection - perhaps it is offline',
+			},
+		];
+	},
 
 	/** The first workflow is the example itself; the dev demo imports that one. */
 	workflows: [
@@ -82,6 +125,10 @@ export default {
 	],
 
 	browser: {
+		example: {
+			node: NODE,
+			edit: { field: 'firstMessage', text: 'Edited in the editor: Thursday?' },
+		},
 		search: 'Chatwoot',
 		action: 'Create a conversation',
 		parameters: ['contactSource', 'contactIdentifier', 'firstMessage'],

@@ -31,6 +31,51 @@ export default {
 
 	secrets: ({ chert }) => [chert.singleTenant.signingSecret],
 
+	/** n8n's credential dialog on Save: GET /phone-numbers, authenticated by the credential. */
+	credentialTests: ({ chert }) => {
+		const data = (signingSecret, authMethod = 'bearer', tenantSlug = '') => ({
+			signingSecret,
+			baseUrl: chert.apiBaseUrl,
+			authMethod,
+			tenantSlug,
+		});
+		return [
+			{
+				name: 'the signing secret as a bearer token',
+				data: data(chert.singleTenant.signingSecret),
+				status: 'OK',
+				message: 'Connection successful!',
+				requests: 1,
+			},
+			{
+				name: 'signed requests with the tenant slug',
+				data: data(chert.multiTenant.signingSecret, 'signed', 'globex-west'),
+				secrets: [chert.multiTenant.signingSecret],
+				status: 'OK',
+				message: 'Connection successful!',
+				requests: 1,
+			},
+			{
+				name: 'a wrong signing secret, which Chert answers 401',
+				data: data('chert_ss_wrong_0000000000000000'),
+				secrets: ['chert_ss_wrong_0000000000000000'],
+				status: 'Error',
+				message: 'Authorization failed - please check your credentials',
+				// n8n-core sends a request refused with 401 once more before it gives up.
+				requests: 2,
+			},
+			{
+				name: 'a multi-tenant secret without the tenant slug, which Chert answers 401',
+				data: data(chert.multiTenant.signingSecret),
+				secrets: [chert.multiTenant.signingSecret],
+				status: 'Error',
+				message: 'Authorization failed - please check your credentials',
+				// n8n-core sends a request refused with 401 once more before it gives up.
+				requests: 2,
+			},
+		];
+	},
+
 	/** The first workflow is the example itself; the dev demo imports that one. */
 	workflows: [
 		{
@@ -76,6 +121,11 @@ export default {
 	],
 
 	browser: {
+		// The first message part's text.
+		example: {
+			node: NODE,
+			edit: { field: 'text', parameter: 'parts', text: 'Hi Sam - edited in the editor' },
+		},
 		search: 'Chert',
 		action: 'Create a chat',
 		// Version 1.1: To is one field for the whole list.

@@ -43,6 +43,40 @@ export default {
 		},
 	],
 
+	/**
+	 * n8n tests an OAuth2 credential without a request: it is OK once connected (it holds an
+	 * access token), whether or not the token still works.
+	 */
+	credentialTests: ({ fanvue }) => {
+		const data = {
+			grantType: 'pkce',
+			clientId: fanvue.clientId,
+			clientSecret: fanvue.clientSecret,
+			authUrl: `${fanvue.baseUrl}/oauth2/auth`,
+			accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
+			authentication: 'header',
+			appScopes: SCOPE,
+			scope: SCOPE,
+			apiBaseUrl: fanvue.baseUrl,
+		};
+		return [
+			{
+				name: 'connected (an access token is stored)',
+				data: { ...data, oauthTokenData: { ...fanvue.grant, token_type: 'bearer' } },
+				status: 'OK',
+				message: 'Connection Successful!',
+				requests: 0,
+			},
+			{
+				name: 'not connected yet',
+				data,
+				status: 'Error',
+				message: 'This OAuth2 credential was not connected to an account.',
+				requests: 0,
+			},
+		];
+	},
+
 	secrets: ({ fanvue }) => [
 		fanvue.clientSecret,
 		fanvue.grant.access_token,
@@ -130,6 +164,8 @@ export default {
 	],
 
 	browser: {
+		// Another fan, by UUID in place of the expression.
+		example: { node: NODE, edit: { field: 'fan', text: 'f0000000-0000-4000-8000-000000000002' } },
 		search: 'Fanvue',
 		action: 'Create a chat',
 		parameters: ['creator', 'fan'],

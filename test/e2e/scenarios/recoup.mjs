@@ -27,6 +27,26 @@ export default {
 
 	secrets: ({ recoup }) => [recoup.apiKey],
 
+	/** n8n's credential dialog on Save: GET /api/accounts/id with the key. */
+	credentialTests: ({ recoup }) => [
+		{
+			name: "the account's API key",
+			data: { apiKey: recoup.apiKey, baseUrl: `${recoup.baseUrl}/` },
+			status: 'OK',
+			message: 'Connection successful!',
+			requests: 1,
+		},
+		{
+			name: 'a wrong API key, which Recoup answers 401',
+			data: { apiKey: 'recoup_sk_wrong_key_123', baseUrl: recoup.baseUrl },
+			secrets: ['recoup_sk_wrong_key_123'],
+			status: 'Error',
+			message: 'Authorization failed - please check your credentials',
+			// n8n-core sends a request refused with 401 once more before it gives up.
+			requests: 2,
+		},
+	],
+
 	/** The first workflow is the example itself; the dev demo imports that one. */
 	workflows: [
 		{
@@ -73,6 +93,7 @@ export default {
 	],
 
 	browser: {
+		example: { node: NODE, edit: { field: 'topic', text: 'Edited in the editor: release plan' } },
 		search: 'Recoup',
 		action: 'Create a chat',
 		parameters: ['artist', 'topic'],
