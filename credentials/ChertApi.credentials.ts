@@ -123,11 +123,52 @@ export class ChertApi implements ICredentialType {
 		return { ...requestOptions, headers, body, json: false };
 	};
 
+	// n8n's credential test applies its rules only to an answer it receives as a response, so every
+	// status is taken as one and the rules read Chert's envelope.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/phone-numbers',
 			method: 'GET',
+			ignoreHttpStatusErrors: true,
 		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error.code',
+					value: 2004,
+					message:
+						'Chert did not accept the signing secret or the signature. Check Signing Secret (from the Chert console), and that Authenticate With matches your Chert account.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error.code',
+					value: 2012,
+					message:
+						'Chert could not tell which tenant this is for. Set Tenant Slug: signed requests and accounts with more than one tenant need it.',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error.code',
+					value: 2013,
+					message:
+						"The signature's time is more than 5 minutes away from Chert's clock. Set the clock of the machine running n8n right (for example with NTP).",
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'phone_numbers',
+					value: undefined,
+					message:
+						"Chert did not list this tenant's phone numbers. Check Base URL (it ends in /api/v1) and Signing Secret.",
+				},
+			},
+		],
 	};
 }

@@ -49,11 +49,25 @@ export class RecoupApi implements ICredentialType {
 		},
 	};
 
+	// n8n's credential test applies its rules only to an answer it receives as a response, so every
+	// status is taken as one and the rule reads Recoup's answer.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/api/accounts/id',
 			method: 'GET',
+			ignoreHttpStatusErrors: true,
 		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'accountId',
+					value: undefined,
+					message:
+						'Recoup did not accept this API key. Copy it again from Recoup (it may be mistyped, revoked or expired), and check Base URL.',
+				},
+			},
+		],
 	};
 }

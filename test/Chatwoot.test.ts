@@ -309,6 +309,17 @@ describe('Chatwoot › Create Conversation: custom attributes', () => {
 });
 
 describe('Chatwoot › Create Conversation: first message', () => {
+	it('sends the first message exactly as typed, and none for whitespace only', async () => {
+		const sourceId = fake.addContact(INBOX);
+		const typed = '  Hi Ada,\n\n  thanks for writing!  \n';
+		await run({ contactIdentifier: sourceId, firstMessage: typed });
+		expect((fake.requests[1].body as { content: string }).content).toBe(typed);
+		fake.reset();
+		const other = fake.addContact(INBOX);
+		await run({ contactIdentifier: other, firstMessage: ' \n ' });
+		expect(fake.requestsTo('POST', /\/messages$/)).toHaveLength(0);
+	});
+
 	it('posts the first message after the conversation exists, with an echo_id', async () => {
 		const sourceId = fake.addContact(INBOX);
 		const result = await run({ contactIdentifier: sourceId, firstMessage: 'Hello from the form' });

@@ -2,13 +2,16 @@ import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-wor
 
 import { ChatwootApi } from '../credentials/ChatwootApi.credentials';
 import { ChertApi } from '../credentials/ChertApi.credentials';
+import { FanvueOAuth2Api } from '../credentials/FanvueOAuth2Api.credentials';
 import { RecoupApi } from '../credentials/RecoupApi.credentials';
 import { Chatwoot } from '../nodes/Chatwoot/Chatwoot.node';
 import { Chert } from '../nodes/Chert/Chert.node';
+import { Fanvue } from '../nodes/Fanvue/Fanvue.node';
 import { Recoup } from '../nodes/Recoup/Recoup.node';
 import { runNode, type NodeRunResult, type RunNodeOptions } from './engine/run-node';
 import { ChatwootFake } from './fakes/chatwoot';
 import { ChertFake } from './fakes/chert';
+import { FanvueFake } from './fakes/fanvue';
 import { RecoupFake } from './fakes/recoup';
 
 /**
@@ -19,22 +22,26 @@ import { RecoupFake } from './fakes/recoup';
 const recoup = new RecoupFake();
 const chert = new ChertFake();
 const chatwoot = new ChatwootFake();
+const fanvue = new FanvueFake();
 const INBOX = 'inboxApiSecret123';
 
 beforeAll(async () => {
 	await recoup.start();
 	await chert.start();
 	await chatwoot.start();
+	await fanvue.start();
 });
 afterAll(async () => {
 	await recoup.stop();
 	await chert.stop();
 	await chatwoot.stop();
+	await fanvue.stop();
 });
 beforeEach(() => {
 	recoup.reset();
 	chert.reset();
 	chatwoot.reset();
+	fanvue.reset();
 });
 
 /** The node as another n8n worker (or n8n after a restart) loads it: nothing in memory. */
@@ -312,5 +319,55 @@ describe('Chatwoot › Retry from the Executions list (no idempotency key in its
 		expect(result.error).toBeUndefined();
 		expect(chatwoot.conversations).toHaveLength(1);
 		expect(result.items[0].json.id).toBe(chatwoot.conversations[0].id);
+	});
+});
+
+describe('Fanvue › Retry from the Executions list (no idempotency key in its API)', () => {
+	it('chats an earlier try opened are handed back, not asked for again', async () => {
+		const [ada, grace, blocked] = fanvue.fans;
+		const grant = fanvue.tokens.issueGrant();
+		const run = (extra: Partial<RunNodeOptions>) =>
+			runNode({
+				nodeType: extra.retryOf
+					? inAnotherProcess<Fanvue>('../nodes/Fanvue/Fanvue.node', 'Fanvue')
+					: new Fanvue(),
+				credentialTypes: [new FanvueOAuth2Api()],
+				credentials: {
+					chatProvidersFanvueOAuth2Api: {
+						grantType: 'pkce',
+						clientId: fanvue.clientId,
+						clientSecret: fanvue.clientSecret,
+						accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
+						authUrl: `${fanvue.baseUrl}/oauth2/auth`,
+						authentication: 'header',
+						scope: 'read:chat write:chat',
+						apiBaseUrl: fanvue.baseUrl,
+						oauthTokenData: { ...grant, token_type: 'bearer' },
+					},
+				},
+				parameters: {
+					resource: 'chat',
+					operation: 'create',
+					fan: { __rl: true, mode: 'id', value: '={{ $json.fan }}' },
+					options: { parallelRequests: 5 },
+				},
+				items: [ada, blocked, grace].map((fan) => ({ json: { fan: fan.uuid } })),
+				...extra,
+			});
+		const { retried, retriedAgain } = await failThenRetryTwice(run, () => {
+			blocked.contactable = true;
+		}).finally(() => {
+			blocked.contactable = false;
+		});
+		expect(retried.error).toBeUndefined();
+		expect(retriedAgain.error).toBeUndefined();
+		expect([...fanvue.chats].sort()).toEqual(
+			[`self/${ada.uuid}`, `self/${blocked.uuid}`, `self/${grace.uuid}`].sort(),
+		);
+		expect(retried.items.map((item) => item.json.createdByEarlierTry ?? false)).toEqual([
+			true,
+			false,
+			true,
+		]);
 	});
 });

@@ -3,10 +3,9 @@ import type { IBinaryKeyData, IDataObject, INode } from 'n8n-workflow';
 import {
 	invalidInput,
 	optionalHttpUrl,
-	readText,
+	readFreeText,
 	requireHttpUrl,
 	requireText,
-	type FieldContext,
 } from '../shared/validate';
 
 const MAX_PARTS = 10;
@@ -42,14 +41,6 @@ const TYPE_NAMES: Record<string, string> = { text: 'Text', richLink: 'Rich Link'
 
 // Chert refuses links in a first message's text; a bare domain with a path counts as a link too.
 const URL_IN_TEXT = /(?:https?:\/\/|www\.)[^\s]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\/[^\s]*/i;
-
-/**
- * Free text exactly as typed: spaces and line breaks at either end are part of the message.
- * Text of nothing but white space counts as empty.
- */
-export function readMessageText(value: unknown, at: FieldContext): string {
-	return readText(value, at) === '' ? '' : String(value);
-}
 
 function quoteStart(text: string): string {
 	return text.length > 40 ? `"${text.slice(0, 37)}..."` : `"${text}"`;
@@ -104,7 +95,7 @@ export function checkParts(
 			);
 		}
 		if (type === 'text') {
-			const value = readMessageText(entry.text, at(label));
+			const value = readFreeText(entry.text, at(label));
 			if (value === '') {
 				throw fail(label, 'is required', 'Type the text to send, or remove the part.');
 			}
@@ -130,8 +121,8 @@ export function checkParts(
 				url: requireHttpUrl(entry.url, at(`${label} Link`)),
 			};
 			const preview = entry.preview ?? {};
-			const title = readMessageText(preview.title, at(`${label} Title`));
-			const summary = readMessageText(preview.summary, at(`${label} Summary`));
+			const title = readFreeText(preview.title, at(`${label} Title`));
+			const summary = readFreeText(preview.summary, at(`${label} Summary`));
 			const imageUrl = optionalHttpUrl(preview.imageUrl, at(`${label} Image URL`));
 			const iconUrl = optionalHttpUrl(preview.iconUrl, at(`${label} Icon URL`));
 			if (title) link.title = title;

@@ -60,6 +60,8 @@ export class Fanvue implements INodeType {
 	methods = { listSearch: { searchCreators, searchFans } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOperation(this, { chat: { create: createChat.execute } });
+		return await executeOperation(this, {
+			chat: { create: { execute: createChat.execute, replay: createChat.replay } },
+		});
 	}
 }

@@ -49,6 +49,14 @@ export function readText(value: unknown, at: FieldContext): string {
 	);
 }
 
+/**
+ * Text a person wrote (a message, a topic): sent exactly as typed, spaces and line breaks kept.
+ * Only whitespace counts as empty. IDs, numbers and URLs go through readText, which trims.
+ */
+export function readFreeText(value: unknown, at: FieldContext): string {
+	return readText(value, at) === '' ? '' : String(value);
+}
+
 export function requireText(value: unknown, at: FieldContext, hint?: string): string {
 	const text = readText(value, at);
 	if (text === '') {

@@ -10,7 +10,7 @@ import type { ItemState } from '../../shared/execution-record';
 import { stableItemKey, uuidFromKey } from '../../shared/idempotency';
 import { runOptions, type RunSettings } from '../../shared/items';
 import { sendProviderRequest } from '../../shared/request';
-import { readText } from '../../shared/validate';
+import { readFreeText } from '../../shared/validate';
 import { readAttributes } from '../attributes';
 import { contactDescription, resolveContact, type ResolvedContact } from '../contact';
 import { chatwootApi, getChatwootConnection } from '../transport';
@@ -110,7 +110,7 @@ export async function execute(
 		options.customAttributesJson,
 		at('Custom Attributes'),
 	);
-	const firstMessage = readText(
+	const firstMessage = readFreeText(
 		this.getNodeParameter('firstMessage', itemIndex, ''),
 		at('First Message'),
 	);

@@ -2,9 +2,15 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { stableItemKey } from '../../shared/idempotency';
 import { runOptions, type RunSettings } from '../../shared/items';
-import { invalidInput, parseList, readText, requireE164 } from '../../shared/validate';
+import {
+	invalidInput,
+	parseList,
+	readFreeText,
+	readText,
+	requireE164,
+} from '../../shared/validate';
 import { uploadMedia } from '../attachments';
-import { checkParts, partEntries, readMessageText } from '../parts';
+import { checkParts, partEntries } from '../parts';
 import { getChertConnection, sendChertJson } from '../transport';
 
 const E164_REGEX = '^\\+[1-9]\\d{6,14}$';
@@ -250,7 +256,7 @@ export async function execute(
 			'One number opens a direct chat; 2 to 31 open a group chat.',
 		);
 	}
-	const subject = readMessageText(
+	const subject = readFreeText(
 		this.getNodeParameter('subject', itemIndex, ''),
 		at('Group Subject'),
 	);

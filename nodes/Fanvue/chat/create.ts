@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { ItemState } from '../../shared/execution-record';
 import { runOptions, type RunSettings } from '../../shared/items';
 import { sendProviderRequest } from '../../shared/request';
 import { invalidInput, optionalUuid, readText, requireUuid } from '../../shared/validate';
@@ -72,6 +73,26 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** The fan and, in agency mode, the creator the chat is for: checked before anything is sent. */
+function readTarget(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+): { fanUuid: string; creatorUuid: string | undefined; options: IDataObject } {
+	const node = ctx.getNode();
+	const at = (field: string) => ({ node, itemIndex, field });
+	const fanUuid = requireUuid(
+		ctx.getNodeParameter('fan', itemIndex, '', { extractValue: true }),
+		at('Fan'),
+	);
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const creatorUuid =
+		readCreatorUuid(
+			ctx.getNodeParameter('creator', itemIndex, '', { extractValue: true }),
+			at('Creator'),
+		) ?? optionalUuid(options.creatorUuid, at('As Creator (Agency)'));
+	return { fanUuid, creatorUuid, options };
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -79,16 +100,7 @@ export async function execute(
 ): Promise<IDataObject> {
 	const node = this.getNode();
 	const at = (field: string) => ({ node, itemIndex, field });
-	const fanUuid = requireUuid(
-		this.getNodeParameter('fan', itemIndex, '', { extractValue: true }),
-		at('Fan'),
-	);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const creatorUuid =
-		readCreatorUuid(
-			this.getNodeParameter('creator', itemIndex, '', { extractValue: true }),
-			at('Creator'),
-		) ?? optionalUuid(options.creatorUuid, at('As Creator (Agency)'));
+	const { fanUuid, creatorUuid, options } = readTarget(this, itemIndex);
 	const apiVersion = readText(options.apiVersion, at('API Version')) || DEFAULT_API_VERSION;
 	if (!isApiVersion(apiVersion)) {
 		throw invalidInput(
@@ -128,5 +140,27 @@ export async function execute(
 		creatorUuid: creatorUuid ?? null,
 		created: true,
 		message: typeof message === 'string' ? message : null,
+	};
+}
+
+/**
+ * An earlier try of this execution opened the chat: it is not asked for again (Fanvue may refuse a
+ * chat that exists). After a request that may or may not have arrived, asking again is safe: a
+ * fan has one chat per creator, so it cannot open a second one.
+ */
+export async function replay(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	settings: RunSettings,
+	earlier: ItemState,
+): Promise<IDataObject> {
+	if (earlier === 'uncertain') return await execute.call(this, itemIndex, settings);
+	const { fanUuid, creatorUuid } = readTarget(this, itemIndex);
+	return {
+		fanUuid,
+		creatorUuid: creatorUuid ?? null,
+		created: true,
+		message: null,
+		createdByEarlierTry: true,
 	};
 }

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { stableItemKey, uuidFromKey } from '../../shared/idempotency';
 import { runOptions, type RunSettings } from '../../shared/items';
 import { sendProviderRequest } from '../../shared/request';
-import { optionalUuid, readText, type FieldContext } from '../../shared/validate';
+import { optionalUuid, readFreeText } from '../../shared/validate';
 import { getRecoupConnection, recoupApi } from '../transport';
 
 const UUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
@@ -90,15 +90,6 @@ export const description: INodeProperties[] = [
 ];
 
 /**
- * Free text as the user typed it: checked like any text, but its spaces and new lines are kept.
- * Whitespace only counts as empty.
- */
-function readTypedText(value: unknown, at: FieldContext): string {
-	if (readText(value, at) === '') return '';
-	return typeof value === 'string' ? value : String(value);
-}
-
-/**
  * One chat shape, whichever of its two documented answers Recoup sends: the same keys every
  * time, null where Recoup sent nothing.
  */
@@ -128,10 +119,10 @@ export async function execute(
 		this.getNodeParameter('artist', itemIndex, '', { extractValue: true }),
 		at('Artist'),
 	);
-	const topic = readTypedText(this.getNodeParameter('topic', itemIndex, ''), at('Topic'));
+	const topic = readFreeText(this.getNodeParameter('topic', itemIndex, ''), at('Topic'));
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const accountId = optionalUuid(options.accountId, at('Account ID'));
-	const firstMessage = readTypedText(options.firstMessage, at('First Message'));
+	const firstMessage = readFreeText(options.firstMessage, at('First Message'));
 	const chatId =
 		optionalUuid(options.chatId, at('Chat ID')) ??
 		uuidFromKey(stableItemKey(this, itemIndex, 'recoup-chat'));

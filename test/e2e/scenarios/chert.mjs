@@ -56,22 +56,22 @@ export default {
 				requests: 1,
 			},
 			{
-				name: 'a wrong signing secret, which Chert answers 401',
+				name: 'a wrong signing secret, which Chert answers 401 with code 2004',
 				data: data('chert_ss_wrong_0000000000000000'),
 				secrets: ['chert_ss_wrong_0000000000000000'],
 				status: 'Error',
-				message: 'Authorization failed - please check your credentials',
-				// n8n-core sends a request refused with 401 once more before it gives up.
-				requests: 2,
+				message:
+					'Chert did not accept the signing secret or the signature. Check Signing Secret (from the Chert console), and that Authenticate With matches your Chert account.',
+				requests: 1,
 			},
 			{
-				name: 'a multi-tenant secret without the tenant slug, which Chert answers 401',
+				name: 'a multi-tenant secret without the tenant slug, which Chert answers with code 2012',
 				data: data(chert.multiTenant.signingSecret),
 				secrets: [chert.multiTenant.signingSecret],
 				status: 'Error',
-				message: 'Authorization failed - please check your credentials',
-				// n8n-core sends a request refused with 401 once more before it gives up.
-				requests: 2,
+				message:
+					'Chert could not tell which tenant this is for. Set Tenant Slug: signed requests and accounts with more than one tenant need it.',
+				requests: 1,
 			},
 		];
 	},

@@ -41,9 +41,9 @@ export default {
 			data: { apiKey: 'recoup_sk_wrong_key_123', baseUrl: recoup.baseUrl },
 			secrets: ['recoup_sk_wrong_key_123'],
 			status: 'Error',
-			message: 'Authorization failed - please check your credentials',
-			// n8n-core sends a request refused with 401 once more before it gives up.
-			requests: 2,
+			message:
+				'Recoup did not accept this API key. Copy it again from Recoup (it may be mistyped, revoked or expired), and check Base URL.',
+			requests: 1,
 		},
 	],
 
