@@ -11,7 +11,8 @@ export class ChatwootApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/chatwoot.svg', dark: 'file:../icons/chatwoot.dark.svg' };
 
-	documentationUrl = 'https://developers.chatwoot.com/api-reference/introduction';
+	documentationUrl =
+		'https://github.com/chat-providers/n8n-nodes-chat-providers#credential-chatwoot-api';
 
 	properties: INodeProperties[] = [
 		{

@@ -12,6 +12,7 @@ import { ChatwootApi } from '../credentials/ChatwootApi.credentials';
 import { Chatwoot } from '../nodes/Chatwoot/Chatwoot.node';
 import { runNode, type NodeRunResult, type RunNodeOptions } from './engine/run-node';
 import { ChatwootFake } from './fakes/chatwoot';
+import { codexLinks, readmeAnchors, repositoryUrl } from './readme-links';
 
 const fake = new ChatwootFake();
 const INBOX = 'inboxApiSecret123';
@@ -619,5 +620,19 @@ describe('Chatwoot › Create Conversation: rate limit past the maximum wait', (
 		expect(result.error?.description).toContain('Chatwoot said: "Retry later"');
 		expect(fake.requests).toHaveLength(1);
 		expect(fake.conversations).toHaveLength(0);
+	});
+});
+
+describe('Chatwoot › documentation links', () => {
+	it("links the credential and the node's docs to this package's Chatwoot setup in the README", () => {
+		const repository = repositoryUrl();
+		expect(new ChatwootApi().documentationUrl).toBe(`${repository}#credential-chatwoot-api`);
+		expect(codexLinks('Chatwoot')).toEqual({
+			primary: [`${repository}#chatwoot`],
+			credential: [`${repository}#credential-chatwoot-api`],
+		});
+		expect(readmeAnchors()).toEqual(
+			expect.arrayContaining(['chatwoot', 'credential-chatwoot-api']),
+		);
 	});
 });

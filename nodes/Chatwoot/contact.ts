@@ -50,7 +50,7 @@ export const contactDescription = (show: { resource: string[]; operation: string
 			default: '',
 			placeholder: 'e.g. 4b7c1e52-2f1a-4c3d-9e8f-0a1b2c3d4e5f',
 			description:
-				"The contact's source_id in this inbox: what contact creation returned (not the contact's numeric ID)",
+				"The contact's source_id in this inbox: a UUID-like text that Chatwoot returned when the contact was created in this inbox (for example by this node's Create Contact, as contactIdentifier in its output). Not the contact's numeric ID, email or name.",
 			displayOptions: forMode('identifier'),
 		},
 		{
@@ -58,7 +58,8 @@ export const contactDescription = (show: { resource: string[]; operation: string
 			name: 'contactName',
 			type: 'string',
 			default: '',
-			description: 'Empty: Chatwoot makes up a name',
+			description:
+				"The contact's name as agents see it in Chatwoot. Empty: Chatwoot makes up a name.",
 			displayOptions: forMode('create'),
 		},
 		{
@@ -67,6 +68,7 @@ export const contactDescription = (show: { resource: string[]; operation: string
 			type: 'string',
 			placeholder: 'name@email.com',
 			default: '',
+			description: "The contact's email address, such as ada@example.com",
 			displayOptions: forMode('create'),
 		},
 		{
