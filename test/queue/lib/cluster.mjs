@@ -84,12 +84,10 @@ export class QueueCluster {
 	}
 
 	async startMain() {
-		this.mainService = new Service(
-			'n8n main',
-			process.execPath,
-			[this.n8n.bin, 'start'],
-			{ env: this.main.env, logFile: join(this.options.root, 'logs', 'main.log') },
-		).start();
+		this.mainService = new Service('n8n main', process.execPath, [this.n8n.bin, 'start'], {
+			env: this.main.env,
+			logFile: join(this.options.root, 'logs', 'main.log'),
+		}).start();
 		// /healthz/readiness answers before the REST routes exist; this line comes after them.
 		await this.mainService.waitUntil(
 			() => this.mainService.log.includes('Editor is now accessible'),

@@ -65,14 +65,17 @@ export class Service {
 	}
 
 	get alive() {
-		return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+		return (
+			this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+		);
 	}
 
 	/** Resolves once `ready()` is true; fails if the process ends or the time runs out. */
 	async waitUntil(ready, what, timeoutMs = 120_000) {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
-			if (!this.alive) throw new Error(`${this.name} exited before ${what}\n${this.log.slice(-3000)}`);
+			if (!this.alive)
+				throw new Error(`${this.name} exited before ${what}\n${this.log.slice(-3000)}`);
 			if (await ready()) return;
 			await new Promise((resolve) => setTimeout(resolve, 250));
 		}

@@ -31,7 +31,9 @@ export async function ensurePackages(log) {
 	if (!postgresBin()) missing.push('postgresql');
 	if (missing.length) {
 		if (process.getuid?.() !== 0) {
-			throw new Error(`Missing ${missing.join(' and ')}: sudo apt-get install ${missing.join(' ')}`);
+			throw new Error(
+				`Missing ${missing.join(' and ')}: sudo apt-get install ${missing.join(' ')}`,
+			);
 		}
 		log(`Installing ${missing.join(' and ')} with apt-get...`);
 		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -92,7 +94,11 @@ export async function startPostgres({ dir, port, logDir }) {
 		],
 		{ ...asOwner, logFile: join(logDir, 'postgres.log') },
 	).start();
-	await service.waitUntil(() => service.log.includes('ready to accept connections'), 'readiness', 60_000);
+	await service.waitUntil(
+		() => service.log.includes('ready to accept connections'),
+		'readiness',
+		60_000,
+	);
 	await run(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', 'n8n'], {
 		quiet: true,
 	});
@@ -104,7 +110,21 @@ export async function startPostgres({ dir, port, logDir }) {
 		async query(sql) {
 			const output = await run(
 				psql,
-				['-h', '127.0.0.1', '-p', String(port), '-U', 'n8n', '-d', 'n8n', '-At', '-F', '\t', '-c', sql],
+				[
+					'-h',
+					'127.0.0.1',
+					'-p',
+					String(port),
+					'-U',
+					'n8n',
+					'-d',
+					'n8n',
+					'-At',
+					'-F',
+					'\t',
+					'-c',
+					sql,
+				],
 				{ quiet: true },
 			);
 			return output
@@ -122,6 +142,10 @@ export async function startRedis({ port, logDir }) {
 		['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
 		{ logFile: join(logDir, 'redis.log') },
 	).start();
-	await service.waitUntil(() => service.log.includes('Ready to accept connections'), 'readiness', 30_000);
+	await service.waitUntil(
+		() => service.log.includes('Ready to accept connections'),
+		'readiness',
+		30_000,
+	);
 	return { service, port };
 }

@@ -32,11 +32,16 @@ export async function startFakes(fakes, leads) {
 	return running;
 }
 
-/** One contactable fan per lead. */
-export function addFans(fanvue, leads) {
-	for (let n = 1; n <= leads; n++) {
+/** One contactable fan per lead number. */
+export function addFans(fanvue, numbers) {
+	for (const n of numbers) {
 		if (fanvue.fans.some((fan) => fan.uuid === fanUuidOf(n))) continue;
-		fanvue.fans.push({ uuid: fanUuidOf(n), handle: `lead${n}`, displayName: `Lead ${n}`, contactable: true });
+		fanvue.fans.push({
+			uuid: fanUuidOf(n),
+			handle: `lead${n}`,
+			displayName: `Lead ${n}`,
+			contactable: true,
+		});
 	}
 }
 
@@ -99,39 +104,92 @@ const lead = (field) => `={{ $('Lead').item.json.${field} }}`;
 /** Webhook → Lead (fields from the call's number) → Fanvue, Recoup, Chatwoot and Chert. */
 export function webhookWorkflow() {
 	const providers = [
-		node('fanvue', 'Fanvue', `${packageName}.fanvue`, 1.1, 600, {
-			resource: 'chat',
-			operation: 'create',
-			creator: { __rl: true, mode: 'list', value: 'me', cachedResultName: 'Me (the connected account)' },
-			fan: { __rl: true, mode: 'id', value: lead('fanUuid') },
-			options: {},
-		}, { credentials: { chatProvidersFanvueOAuth2Api: { id: FANVUE_CREDENTIAL_ID, name: 'Fanvue (queue)' } } }),
-		node('recoup', 'Recoup', `${packageName}.recoup`, 1, 600, {
-			resource: 'chat',
-			operation: 'create',
-			artist: { __rl: true, mode: 'id', value: RECOUP_ARTIST },
-			topic: lead('topic'),
-			options: { firstMessage: '=Plan for {{ $json.topic }}' },
-		}, { credentials: { chatProvidersRecoupApi: { id: 'queueRecoupCredential1', name: 'Recoup (queue)' } } }),
-		node('chatwoot', 'Chatwoot', `${packageName}.chatwoot`, 1, 600, {
-			resource: 'conversation',
-			operation: 'create',
-			contactSource: 'create',
-			contactName: lead('name'),
-			contactEmail: lead('email'),
-			contactPhoneNumber: lead('phone'),
-			customAttributes: { attribute: [{ key: 'run', value: lead('n') }] },
-			firstMessage: '=Hello from run {{ $json.n }}',
-			options: {},
-		}, { credentials: { chatProvidersChatwootApi: { id: 'queueChatwootCredential1', name: 'Chatwoot (queue)' } } }),
-		node('chert', 'Chert', `${packageName}.chert`, 1.1, 600, {
-			resource: 'chat',
-			operation: 'create',
-			from: { __rl: true, mode: 'number', value: CHERT_FROM },
-			to: lead('phone'),
-			parts: { part: [{ type: 'text', text: '=Hi {{ $json.name }}, run {{ $json.n }}' }] },
-			options: {},
-		}, { credentials: { chatProvidersChertApi: { id: 'queueChertCredential1', name: 'Chert (queue)' } } }),
+		node(
+			'fanvue',
+			'Fanvue',
+			`${packageName}.fanvue`,
+			1.1,
+			600,
+			{
+				resource: 'chat',
+				operation: 'create',
+				creator: {
+					__rl: true,
+					mode: 'list',
+					value: 'me',
+					cachedResultName: 'Me (the connected account)',
+				},
+				fan: { __rl: true, mode: 'id', value: lead('fanUuid') },
+				options: {},
+			},
+			{
+				credentials: {
+					chatProvidersFanvueOAuth2Api: { id: FANVUE_CREDENTIAL_ID, name: 'Fanvue (queue)' },
+				},
+			},
+		),
+		node(
+			'recoup',
+			'Recoup',
+			`${packageName}.recoup`,
+			1,
+			600,
+			{
+				resource: 'chat',
+				operation: 'create',
+				artist: { __rl: true, mode: 'id', value: RECOUP_ARTIST },
+				topic: lead('topic'),
+				options: { firstMessage: '=Plan for {{ $json.topic }}' },
+			},
+			{
+				credentials: {
+					chatProvidersRecoupApi: { id: 'queueRecoupCredential1', name: 'Recoup (queue)' },
+				},
+			},
+		),
+		node(
+			'chatwoot',
+			'Chatwoot',
+			`${packageName}.chatwoot`,
+			1,
+			600,
+			{
+				resource: 'conversation',
+				operation: 'create',
+				contactSource: 'create',
+				contactName: lead('name'),
+				contactEmail: lead('email'),
+				contactPhoneNumber: lead('phone'),
+				customAttributes: { attribute: [{ key: 'run', value: lead('n') }] },
+				firstMessage: '=Hello from run {{ $json.n }}',
+				options: {},
+			},
+			{
+				credentials: {
+					chatProvidersChatwootApi: { id: 'queueChatwootCredential1', name: 'Chatwoot (queue)' },
+				},
+			},
+		),
+		node(
+			'chert',
+			'Chert',
+			`${packageName}.chert`,
+			1.1,
+			600,
+			{
+				resource: 'chat',
+				operation: 'create',
+				from: { __rl: true, mode: 'number', value: CHERT_FROM },
+				to: lead('phone'),
+				parts: { part: [{ type: 'text', text: '=Hi {{ $json.name }}, run {{ $json.n }}' }] },
+				options: {},
+			},
+			{
+				credentials: {
+					chatProvidersChertApi: { id: 'queueChertCredential1', name: 'Chert (queue)' },
+				},
+			},
+		),
 	];
 	providers.forEach((provider, index) => (provider.position = [600, index * 200]));
 	return {
@@ -140,20 +198,43 @@ export function webhookWorkflow() {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			node('webhook', 'Webhook', 'n8n-nodes-base.webhook', 2, 0, {
-				httpMethod: 'POST',
-				path: WEBHOOK_PATH,
-				responseMode: 'onReceived',
-				options: {},
-			}, { webhookId: '6f1c2a9e-0b7d-4c3e-9a51-000000000021' }),
+			node(
+				'webhook',
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2,
+				0,
+				{
+					httpMethod: 'POST',
+					path: WEBHOOK_PATH,
+					responseMode: 'onReceived',
+					options: {},
+				},
+				{ webhookId: '6f1c2a9e-0b7d-4c3e-9a51-000000000021' },
+			),
 			node('lead', 'Lead', 'n8n-nodes-base.set', 3.4, 300, {
 				assignments: {
 					assignments: [
 						{ id: 'n', name: 'n', type: 'number', value: '={{ $json.body.n }}' },
-						{ id: 'fan', name: 'fanUuid', type: 'string', value: `={{ 'f1000000-0000-4000-8000-' + String($json.body.n).padStart(12, '0') }}` },
-						{ id: 'phone', name: 'phone', type: 'string', value: `={{ '+1415555' + String($json.body.n).padStart(4, '0') }}` },
+						{
+							id: 'fan',
+							name: 'fanUuid',
+							type: 'string',
+							value: `={{ 'f1000000-0000-4000-8000-' + String($json.body.n).padStart(12, '0') }}`,
+						},
+						{
+							id: 'phone',
+							name: 'phone',
+							type: 'string',
+							value: `={{ '+1415555' + String($json.body.n).padStart(4, '0') }}`,
+						},
 						{ id: 'name', name: 'name', type: 'string', value: '=Lead {{ $json.body.n }}' },
-						{ id: 'email', name: 'email', type: 'string', value: '=lead{{ $json.body.n }}@example.com' },
+						{
+							id: 'email',
+							name: 'email',
+							type: 'string',
+							value: '=lead{{ $json.body.n }}@example.com',
+						},
 						{ id: 'topic', name: 'topic', type: 'string', value: '=Queue run {{ $json.body.n }}' },
 					],
 				},
@@ -163,7 +244,9 @@ export function webhookWorkflow() {
 		],
 		connections: {
 			Webhook: { main: [[{ node: 'Lead', type: 'main', index: 0 }]] },
-			Lead: { main: [providers.map((provider) => ({ node: provider.name, type: 'main', index: 0 }))] },
+			Lead: {
+				main: [providers.map((provider) => ({ node: provider.name, type: 'main', index: 0 }))],
+			},
 		},
 	};
 }
@@ -178,7 +261,9 @@ export function chatsPerLead({ fanvue, recoup, chatwoot, chert }) {
 	return {
 		fanvue: count(fanvue.chats.map((chat) => Number(/(\d+)$/.exec(chat)[1]))),
 		recoup: count([...recoup.chats.values()].map((row) => Number(/(\d+)$/.exec(row.topic)[1]))),
-		chatwoot: count(chatwoot.conversations.map((conversation) => Number(conversation.custom_attributes.run))),
+		chatwoot: count(
+			chatwoot.conversations.map((conversation) => Number(conversation.custom_attributes.run)),
+		),
 		chert: count([...chert.chats.values()].map((chat) => Number(chat.to[0].slice(-4)))),
 	};
 }
@@ -194,7 +279,11 @@ export function tally(fakes, leads) {
 			if (chats === 0) missing += 1;
 			if (chats > 1) duplicated += chats - 1;
 		}
-		result[provider] = { chats: [...counts.values()].reduce((a, b) => a + b, 0), missing, duplicated };
+		result[provider] = {
+			chats: [...counts.values()].reduce((a, b) => a + b, 0),
+			missing,
+			duplicated,
+		};
 	}
 	return result;
 }
