@@ -207,7 +207,7 @@ export const description: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. lead-{{ $json.leadId }}',
 				description:
-					"Chert sends one message per key. Empty: the node makes a key that stays the same for this execution, node and item, so n8n's Retry On Fail and the node's own retries send exactly one message. Your own key must differ per item.",
+					'Chert sends one message per key. Empty: the node makes a key that stays the same for this execution (and its retries from the Executions list), node and item, so no retry sends a second message. Your own key must differ per item.',
 			},
 			...runOptions,
 		],

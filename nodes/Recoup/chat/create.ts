@@ -73,7 +73,7 @@ export const description: INodeProperties[] = [
 				default: '',
 				placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
 				description:
-					'A UUID of your choosing for the new chat (not an existing chat: Recoup overwrites the topic and artist of a chat with this ID). Empty: the node makes one that stays the same for this execution, node and item, so a retry can never create a second chat.',
+					'A UUID of your choosing for the new chat (not an existing chat: Recoup overwrites the topic and artist of a chat with this ID). Empty: the node makes one that stays the same for this execution (and its retries from the Executions list), node and item, so a retry can never create a second chat.',
 			},
 			{
 				displayName: 'First Message',
