@@ -463,6 +463,26 @@ describe('Chert › Authentication: bearer or signed requests', () => {
 	});
 });
 
+describe('Chert › Create Chat: cost per item', () => {
+	it('reads the credential once per node run, and signs every request with that copy', async () => {
+		const leads = ['+14155551001', '+14155551002', '+14155551003', '+14155551004'];
+		const result = await run(
+			{ from: byNumber('+15555550300'), to: '={{ $json.lead }}' },
+			{
+				items: leads.map((lead) => ({ json: { lead } })),
+				credential: {
+					signingSecret: fake.multiTenant.signingSecret,
+					authMethod: 'signed',
+					tenantSlug: 'globex-west',
+				},
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(4);
+		expect(result.credentialsHelper.reads).toBe(1);
+	});
+});
+
 describe('Chert › From: the tenant’s active phone numbers', () => {
 	const search = (filter?: string, credential: Credential = {}) =>
 		runListSearch({

@@ -120,11 +120,14 @@ describe('Recoup › Create Chat: request', () => {
 });
 
 describe('Recoup › Create Chat: cost per item', () => {
-	it('reads the credential once per node run, plus once per request to sign it', async () => {
+	it('reads the credential once per node run: n8n-core signs every request with that copy', async () => {
 		const items = Array.from({ length: 10 }, (_, i) => ({ json: { topic: `t${i}` } }));
 		const result = await run({ topic: '={{ $json.topic }}' }, { items });
 		expect(result.items).toHaveLength(10);
-		expect(result.credentialsHelper.reads).toBe(11);
+		expect(result.credentialsHelper.reads).toBe(1);
+		for (const request of fake.requestsTo('POST', '/api/chats')) {
+			expect(header(request, 'x-api-key')).toBe(fake.apiKey);
+		}
 	});
 });
 

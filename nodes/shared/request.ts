@@ -1,4 +1,5 @@
 import {
+	type IAdditionalCredentialOptions,
 	type IDataObject,
 	type IExecuteFunctions,
 	type ILoadOptionsFunctions,
@@ -9,6 +10,7 @@ import {
 
 import { redact, toNodeApiError, type ProviderFailure } from './errors';
 import { describeNonApiAnswer, nonApiFailure } from './non-api-answers';
+import { oncePerRun } from './run-cache';
 import {
 	pacerFor,
 	parseRetryAfter,
@@ -166,6 +168,33 @@ async function refreshOnce(
 	await state.refreshing;
 }
 
+/**
+ * The credential as the node already read it this run, so that n8n-core signs each request
+ * without reading and decrypting it from the database again. OAuth2 types are read by n8n-core
+ * itself, to sign with the newest token after a refresh.
+ */
+async function credentialOptions(
+	ctx: RequestContext,
+	api: ProviderApi,
+): Promise<IAdditionalCredentialOptions | undefined> {
+	if (api.oauth2) return undefined;
+	const details = ctx.getNode().credentials?.[api.credentialType];
+	if (!details?.id) return undefined;
+	const data = await oncePerRun(
+		ctx,
+		api.credentialType,
+		async () => await ctx.getCredentials(api.credentialType),
+	);
+	return {
+		credentialsDecrypted: {
+			id: details.id,
+			name: details.name,
+			type: api.credentialType,
+			data: { ...data },
+		},
+	};
+}
+
 function transportFailure(api: ProviderApi, error: unknown): ProviderFailure {
 	const cause = (error as { cause?: { code?: string } }).cause;
 	const code = (error as { code?: string }).code ?? cause?.code;
@@ -314,7 +343,12 @@ export async function sendProviderRequest(
 			answer = (
 				api.authenticatesRequests === false
 					? await ctx.helpers.httpRequest(options)
-					: await ctx.helpers.httpRequestWithAuthentication.call(ctx, api.credentialType, options)
+					: await ctx.helpers.httpRequestWithAuthentication.call(
+							ctx,
+							api.credentialType,
+							options,
+							await credentialOptions(ctx, api),
+						)
 			) as HttpAnswer;
 		} catch (error) {
 			sendError = error;
