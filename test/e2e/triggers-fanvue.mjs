@@ -8,7 +8,9 @@
 //    no execution;
 // 3. 50 signed events posted at once, plus 5 of them delivered again (re-signed), start exactly 50;
 // 4. the example examples/fanvue-trigger-reply.json, activated, answers a fan's message with the
-//    Fanvue node (against FanvueFake): the chat is opened with the fan who wrote.
+//    Fanvue node (against FanvueFake): the chat is opened with the fan who wrote;
+// 5. the editor's test URL ("Execute workflow" listening for a test event): a forged delivery is
+//    answered 401 and the editor keeps listening; the signed one then starts the manual execution.
 // Ends with "N passed, N failed"; exits 1 on failure.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -273,6 +275,31 @@ async function runLine(line, n8n, tarball, fakes) {
 				const opened = fanvueApi.requestsTo('POST', '/chats');
 				assert.equal(opened.length, 1);
 				assert.deepEqual(opened[0].body, { userUuid: fan.uuid });
+			},
+		);
+
+		await report.check(
+			`${label} the editor's test URL: a forged delivery is refused, the signed one runs`,
+			async () => {
+				const workflowData = await instance.rest('GET', `/rest/workflows/${WORKFLOW_ID}`);
+				const listening = await instance.rest('POST', `/rest/workflows/${WORKFLOW_ID}/run`, {
+					workflowData,
+					triggerToStartFrom: { name: TRIGGER },
+				});
+				assert.equal(listening.waitingForWebhook, true, JSON.stringify(listening));
+				const testUrl = `${instance.url}/webhook-test/${WEBHOOK_ID}/messageReceived`;
+				const forged = await fanvue.post(testUrl, fanvuePayload('messageReceived'), {
+					secret: OTHER_SECRET,
+				});
+				assert.equal(forged.status, 401, forged.body);
+				const payload = fanvuePayload('messageReceived', { text: 'testing from the editor' });
+				const answer = await fanvue.post(testUrl, payload);
+				assert.equal(answer.status, 200, answer.body);
+				const list = await settle(instance, expected + 1);
+				const manual = list.filter((e) => e.mode === 'manual');
+				assert.equal(manual.length, 1, JSON.stringify(list.map((e) => e.mode)));
+				const execution = await instance.rest('GET', `/rest/executions/${manual[0].id}`);
+				assert.equal(triggerItems(execution, parse)[0].text, 'testing from the editor');
 			},
 		);
 	} finally {
