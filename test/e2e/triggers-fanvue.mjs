@@ -1,0 +1,337 @@
+// The Fanvue Trigger in real n8n (both lines), through the packed package installed as n8n installs
+// it: `node test/e2e/triggers-fanvue.mjs [--n8n=2,1] [--no-build] [--keep]`.
+// A workflow with the trigger (Message Received) is activated as each line does it (2.x publishes,
+// 1.x sets it active) and Fanvue's deliveries are posted to its production URL:
+// 1. a signed event starts one execution whose item carries the fan, the text and the event as sent,
+//    and the stored execution holds no trace of the secret;
+// 2. forged, re-signed-with-another-secret, stale and replayed deliveries are answered 401 and start
+//    no execution;
+// 3. 50 signed events posted at once, plus 5 of them delivered again (re-signed), start exactly 50;
+// 4. the example examples/fanvue-trigger-reply.json, activated, answers a fan's message with the
+//    Fanvue node (against FanvueFake): the chat is opened with the fan who wrote;
+// 5. the editor's test URL ("Execute workflow" listening for a test event): a forged delivery is
+//    answered 401 and the editor keeps listening; the signed one then starts the manual execution.
+// Ends with "N passed, N failed"; exits 1 on failure.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { ensureN8n, lineOf, N8N_LINES } from '../../scripts/lib/n8n.mjs';
+import { freePort, N8nInstance } from '../../scripts/lib/instance.mjs';
+import {
+	build,
+	compileFakes,
+	installLikeN8n,
+	pack,
+	packageName,
+} from '../../scripts/lib/package.mjs';
+import { Report, seconds } from './lib/report.mjs';
+import { loadExample, withCredentials } from './lib/workflows.mjs';
+
+const { values: args } = parseArgs({
+	options: {
+		n8n: { type: 'string', default: Object.keys(N8N_LINES).sort().reverse().join(',') },
+		'no-build': { type: 'boolean', default: false },
+		keep: { type: 'boolean', default: false },
+	},
+});
+const lines = args.n8n.split(',').map(lineOf);
+const report = new Report();
+const started = Date.now();
+
+const SECRET = 'fvwhsec_e2e_9b1f3c5d7e9f1a3b5c7d9e1f3a5b7c9d';
+const OTHER_SECRET = 'fvwhsec_not_this_app_000000000000000000';
+const WORKFLOW_ID = 'fanvueTriggerE2eWorkflow';
+const WEBHOOK_ID = '6c1f1e0e-3d1b-4c7e-9a51-fa7e0e000001';
+const TRIGGER = 'Fanvue Trigger';
+const CONCURRENT = 50;
+const DUPLICATES = 5;
+
+const credential = {
+	id: 'fanvueWebhookE2e1',
+	name: 'Fanvue webhook (e2e)',
+	type: 'chatProvidersFanvueWebhookApi',
+	data: { webhookSecret: SECRET },
+};
+
+const workflow = {
+	id: WORKFLOW_ID,
+	name: 'Fanvue Trigger: a fan writes',
+	active: false,
+	settings: { executionOrder: 'v1' },
+	connections: {},
+	nodes: [
+		{
+			id: 'fanvue-trigger',
+			name: TRIGGER,
+			type: `${packageName}.fanvueTrigger`,
+			typeVersion: 1,
+			position: [0, 0],
+			webhookId: WEBHOOK_ID,
+			parameters: { event: 'messageReceived' },
+			credentials: { chatProvidersFanvueWebhookApi: { id: credential.id, name: credential.name } },
+		},
+	],
+};
+
+const EXAMPLE_ID = 'fanvueTriggerReplyExample';
+const example = loadExample('fanvue-trigger-reply.json');
+const EXAMPLE_WEBHOOK_ID = example.nodes.find((node) =>
+	node.type.endsWith('.fanvueTrigger'),
+).webhookId;
+
+function oauthCredential(fanvue, grant) {
+	const scope =
+		'openid offline_access offline read:self read:chat write:chat read:fan read:creator';
+	return {
+		id: 'fanvueAccountE2e1',
+		name: 'Fanvue account',
+		type: 'chatProvidersFanvueOAuth2Api',
+		data: {
+			grantType: 'pkce',
+			clientId: fanvue.clientId,
+			clientSecret: fanvue.clientSecret,
+			authUrl: `${fanvue.baseUrl}/oauth2/auth`,
+			accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
+			authentication: 'header',
+			appScopes: scope,
+			scope,
+			apiBaseUrl: fanvue.baseUrl,
+			oauthTokenData: { ...grant, token_type: 'bearer' },
+		},
+	};
+}
+
+/** 2.x publishes a workflow's current version; 1.x sets the workflow active. */
+async function activate(instance, line, id) {
+	if (line === '2') await instance.cliOk(['publish:workflow', `--id=${id}`]);
+	else await instance.cliOk(['update:workflow', `--id=${id}`, '--active=true']);
+}
+
+async function executions(instance, workflowId = WORKFLOW_ID) {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const page = await instance.rest('GET', `/rest/executions?filter=${filter}&limit=500`);
+	return page.results ?? page;
+}
+
+/** Waits until the workflow has `count` executions, all finished, then a little longer for strays. */
+async function settle(instance, count, workflowId = WORKFLOW_ID, timeoutMs = 60_000) {
+	const deadline = Date.now() + timeoutMs;
+	let list = [];
+	while (Date.now() < deadline) {
+		list = await executions(instance, workflowId);
+		const finished = list.filter((e) => !['new', 'running', 'waiting'].includes(e.status));
+		if (list.length >= count && finished.length === list.length) break;
+		await new Promise((resolve) => setTimeout(resolve, 300));
+	}
+	// Anything a refused delivery might have started would show up in this time.
+	await new Promise((resolve) => setTimeout(resolve, 1_500));
+	return await executions(instance, workflowId);
+}
+
+function triggerItems(execution, parse) {
+	const data = typeof execution.data === 'string' ? parse(execution.data) : execution.data;
+	const runs = data.resultData.runData[TRIGGER];
+	assert.ok(runs, `No run of "${TRIGGER}"`);
+	return runs.at(-1).data.main[0].map((item) => item.json);
+}
+
+async function runLine(line, n8n, tarball, fakes) {
+	const userFolder = mkdtempSync(join(tmpdir(), `n8n-fanvue-trigger-${line}x-`));
+	const instance = new N8nInstance(n8n, {
+		userFolder,
+		port: await freePort(),
+		brokerPort: await freePort(),
+		encryptionKey: 'e2e-encryption-key-n8n-nodes-chat-providers',
+	});
+	const { FanvueWebhookSender, fanvuePayload, TEST_FAN } = fakes.load('fanvue-webhooks');
+	const fanvue = new FanvueWebhookSender(SECRET);
+	const { FanvueFake } = fakes.load('fanvue');
+	const fanvueApi = await new FanvueFake().start();
+	const { parse } = createRequire(join(dirname(n8n.bin), '..', 'package.json'))('flatted');
+	const label = `[${line}.x]`;
+	const now = () => Math.floor(Date.now() / 1000);
+	try {
+		await installLikeN8n(userFolder, tarball);
+		const credentials = [credential, oauthCredential(fanvueApi, fanvueApi.tokens.issueGrant())];
+		const reply = { ...withCredentials(example, credentials), id: EXAMPLE_ID, active: false };
+		await instance.importJson('credentials', 'credentials.json', credentials);
+		await instance.importJson('workflow', 'workflows.json', [workflow, reply]);
+		await activate(instance, line, WORKFLOW_ID);
+		await activate(instance, line, EXAMPLE_ID);
+		await instance.start();
+		await instance.ownerLogin();
+		const url = `${instance.url}/webhook/${WEBHOOK_ID}/messageReceived`;
+		let expected = 0;
+
+		await report.check(`${label} a signed Message Received starts one execution`, async () => {
+			const payload = fanvuePayload('messageReceived', { text: 'Hi! Are you online?' });
+			const answer = await fanvue.post(url, payload);
+			assert.equal(answer.status, 200, answer.body);
+			expected += 1;
+			const list = await settle(instance, expected);
+			assert.equal(list.length, expected);
+			const execution = await instance.rest('GET', `/rest/executions/${list[0].id}`);
+			assert.equal(execution.status, 'success');
+			assert.equal(execution.mode, 'webhook');
+			const [item] = triggerItems(execution, parse);
+			assert.equal(item.event, 'messageReceived');
+			assert.equal(item.fanUuid, TEST_FAN.uuid);
+			assert.equal(item.text, 'Hi! Are you online?');
+			assert.equal(item.messageUuid, payload.messageUuid);
+			assert.deepEqual(item.payload, payload);
+			assert.ok(!JSON.stringify(execution).includes(SECRET), 'the secret is in the execution');
+		});
+
+		const refusals = [
+			[
+				'forged',
+				() =>
+					fanvue.post(url, fanvuePayload('messageReceived'), {
+						header: `t=${now()},v0=${'0f'.repeat(32)}`,
+					}),
+			],
+			[
+				're-signed with another secret',
+				() => fanvue.post(url, fanvuePayload('messageReceived'), { secret: OTHER_SECRET }),
+			],
+			[
+				'stale (signed 6 minutes ago)',
+				() => fanvue.post(url, fanvuePayload('messageReceived'), { timestamp: now() - 360 }),
+			],
+			['unsigned', () => fanvue.post(url, fanvuePayload('messageReceived'), { header: '' })],
+		];
+		for (const [name, send] of refusals) {
+			await report.check(
+				`${label} a ${name} delivery is answered 401 and starts nothing`,
+				async () => {
+					const answer = await send();
+					assert.equal(answer.status, 401, answer.body);
+					assert.ok(!answer.body.includes(SECRET));
+					assert.equal((await settle(instance, expected)).length, expected);
+				},
+			);
+		}
+
+		await report.check(
+			`${label} a replayed delivery (same signed request again) is answered 401`,
+			async () => {
+				const delivery = fanvue.sign(fanvuePayload('messageReceived'));
+				assert.equal((await fanvue.post(url, delivery)).status, 200);
+				expected += 1;
+				const replay = await fanvue.post(url, delivery);
+				assert.equal(replay.status, 401, replay.body);
+				assert.match(replay.body, /replay/);
+				assert.equal((await settle(instance, expected)).length, expected);
+			},
+		);
+
+		await report.check(
+			`${label} ${CONCURRENT} signed events at once, ${DUPLICATES} delivered twice, start ${CONCURRENT} executions`,
+			async () => {
+				const payloads = Array.from({ length: CONCURRENT }, (_, index) =>
+					fanvuePayload('messageReceived', { text: `concurrent ${index}` }),
+				);
+				const firsts = payloads.map((payload) => fanvue.sign(payload));
+				// Fanvue re-signs a retried delivery: same event, new signature time.
+				const retries = payloads
+					.slice(0, DUPLICATES)
+					.map((payload) => fanvue.sign(payload, { timestamp: now() - 2 }));
+				const sentAt = Date.now();
+				const answers = await Promise.all([...firsts, ...retries].map((d) => fanvue.post(url, d)));
+				const tookMs = Date.now() - sentAt;
+				assert.deepEqual(
+					answers.map((a) => a.status),
+					answers.map(() => 200),
+				);
+				expected += CONCURRENT;
+				const list = await settle(instance, expected);
+				assert.equal(list.length, expected);
+				const failed = list.filter((e) => e.status !== 'success');
+				assert.deepEqual(failed, [], 'every execution succeeded');
+				console.log(
+					`      ${answers.length} deliveries answered in ${(tookMs / 1000).toFixed(1)} s`,
+				);
+			},
+		);
+
+		await report.check(
+			`${label} the example answers a fan's message with the Fanvue node`,
+			async () => {
+				const fan = fanvueApi.fans[0];
+				const exampleUrl = `${instance.url}/webhook/${EXAMPLE_WEBHOOK_ID}/messageReceived`;
+				const payload = fanvuePayload('messageReceived', {
+					text: 'Hi Luna!',
+					fan: { ...TEST_FAN, uuid: fan.uuid, handle: fan.handle },
+				});
+				const answer = await fanvue.post(exampleUrl, payload);
+				assert.equal(answer.status, 200, answer.body);
+				const list = await settle(instance, 1, EXAMPLE_ID);
+				assert.equal(list.length, 1);
+				assert.equal(list[0].status, 'success');
+				const opened = fanvueApi.requestsTo('POST', '/chats');
+				assert.equal(opened.length, 1);
+				assert.deepEqual(opened[0].body, { userUuid: fan.uuid });
+			},
+		);
+
+		await report.check(
+			`${label} the editor's test URL: a forged delivery is refused, the signed one runs`,
+			async () => {
+				const workflowData = await instance.rest('GET', `/rest/workflows/${WORKFLOW_ID}`);
+				const listening = await instance.rest('POST', `/rest/workflows/${WORKFLOW_ID}/run`, {
+					workflowData,
+					triggerToStartFrom: { name: TRIGGER },
+				});
+				assert.equal(listening.waitingForWebhook, true, JSON.stringify(listening));
+				const testUrl = `${instance.url}/webhook-test/${WEBHOOK_ID}/messageReceived`;
+				const forged = await fanvue.post(testUrl, fanvuePayload('messageReceived'), {
+					secret: OTHER_SECRET,
+				});
+				assert.equal(forged.status, 401, forged.body);
+				const payload = fanvuePayload('messageReceived', { text: 'testing from the editor' });
+				const answer = await fanvue.post(testUrl, payload);
+				assert.equal(answer.status, 200, answer.body);
+				const list = await settle(instance, expected + 1);
+				const manual = list.filter((e) => e.mode === 'manual');
+				assert.equal(manual.length, 1, JSON.stringify(list.map((e) => e.mode)));
+				const execution = await instance.rest('GET', `/rest/executions/${manual[0].id}`);
+				assert.equal(triggerItems(execution, parse)[0].text, 'testing from the editor');
+			},
+		);
+	} finally {
+		await fanvueApi.stop();
+		await instance.stop();
+		if (args.keep) console.log(`  kept ${userFolder}`);
+		else rmSync(userFolder, { recursive: true, force: true });
+	}
+}
+
+async function main() {
+	if (!args['no-build']) {
+		console.log('Building the package...');
+		await build();
+	}
+	const tarball = await pack();
+	const fakes = await compileFakes();
+	for (const line of lines) {
+		const lineStarted = Date.now();
+		const n8n = await ensureN8n(line);
+		console.log(`\nn8n ${n8n.version} (${line}.x): the Fanvue Trigger on its production URL`);
+		await runLine(line, n8n, tarball, fakes);
+		console.log(`  n8n ${n8n.version} done in ${seconds(lineStarted)}`);
+	}
+}
+
+try {
+	await main();
+} catch (error) {
+	report.failed += 1;
+	console.error(error);
+}
+console.log(`\nFanvue Trigger e2e finished in ${seconds(started)}`);
+console.log(report.summary());
+process.exit(report.failed > 0 || report.passed === 0 ? 1 : 0);
