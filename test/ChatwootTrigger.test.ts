@@ -10,7 +10,6 @@ import {
 	type IDataObject,
 	type INode,
 	type INodeExecutionData,
-	type INodeType,
 	type INodeTypes,
 	type IWebhookData,
 	type IWorkflowExecuteAdditionalData,
@@ -115,7 +114,9 @@ class WebhookServer {
 			inboxSecret: 'inbox-identifier',
 			webhookSecret: this.setup.secret ?? '',
 		};
-		const types = new Map<string, ICredentialType>([['chatProvidersChatwootApi', new ChatwootApi()]]);
+		const types = new Map<string, ICredentialType>([
+			['chatProvidersChatwootApi', new ChatwootApi()],
+		]);
 		const additionalData = {
 			credentialsHelper: new TestCredentialsHelper(
 				types,
@@ -145,9 +146,7 @@ class WebhookServer {
 		const result = await trigger.webhook!.call(context);
 		if (result.noWebhookResponse) return;
 		if (result.workflowData) this.executions.push(result.workflowData);
-		response
-			.status(200)
-			.json(result.webhookResponse ?? { message: 'Workflow was started' });
+		response.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
 	}
 }
 
@@ -343,7 +342,10 @@ describe('Chatwoot Trigger: which events start the workflow', () => {
 		for (const payload of others) {
 			const answer = await send(chatwootDelivery(payload));
 			expect(answer.status).toBe(200);
-			expect(JSON.parse(answer.body)).toMatchObject({ started: false, reason: 'event not selected' });
+			expect(JSON.parse(answer.body)).toMatchObject({
+				started: false,
+				reason: 'event not selected',
+			});
 		}
 		expect(server.executions).toHaveLength(0);
 	});
@@ -372,7 +374,12 @@ describe('Chatwoot Trigger: which events start the workflow', () => {
 		server.setup = { events: ['message_created:outgoing'] };
 		await send(
 			chatwootDelivery(
-				messageCreated({ messageId: 9, conversationId: 12, content: 'On it', messageType: 'outgoing' }),
+				messageCreated({
+					messageId: 9,
+					conversationId: 12,
+					content: 'On it',
+					messageType: 'outgoing',
+				}),
 			),
 		);
 		await send(chatwootDelivery(incoming()));

@@ -41,10 +41,7 @@ export function verifyChatwootSignature(delivery: SignedDelivery): SignatureVerd
 		return { ok: false, reason: 'The request body could not be read to check its signature' };
 	}
 	const expected = Buffer.from(
-		`sha256=${createHmac('sha256', secret)
-			.update(`${timestamp}.`)
-			.update(rawBody)
-			.digest('hex')}`,
+		`sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest('hex')}`,
 	);
 	const received = Buffer.from(signature.trim());
 	// The length of a well-formed signature is public; only equal lengths are compared in constant time.

@@ -30,8 +30,14 @@ const started = Date.now();
 
 const SECRET = 'chatwoot-inbox-webhook-secret-e2e';
 const CONCURRENT = 50;
-const SIGNED = { workflowId: 'chatwootTriggerSigned', webhookId: 'c0ffee00-0000-4000-8000-000000000001' };
-const UNSIGNED = { workflowId: 'chatwootTriggerUnsigned', webhookId: 'c0ffee00-0000-4000-8000-000000000002' };
+const SIGNED = {
+	workflowId: 'chatwootTriggerSigned',
+	webhookId: 'c0ffee00-0000-4000-8000-000000000001',
+};
+const UNSIGNED = {
+	workflowId: 'chatwootTriggerUnsigned',
+	webhookId: 'c0ffee00-0000-4000-8000-000000000002',
+};
 
 function credential(id, webhookSecret) {
 	return {

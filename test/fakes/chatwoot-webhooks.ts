@@ -59,7 +59,11 @@ export async function postDelivery(
 	url: string,
 	delivery: ChatwootDelivery,
 ): Promise<{ status: number; body: string }> {
-	const answer = await fetch(url, { method: 'POST', headers: delivery.headers, body: delivery.body });
+	const answer = await fetch(url, {
+		method: 'POST',
+		headers: delivery.headers,
+		body: delivery.body,
+	});
 	return { status: answer.status, body: await answer.text() };
 }
 
