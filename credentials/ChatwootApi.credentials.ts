@@ -53,6 +53,15 @@ export class ChatwootApi implements ICredentialType {
 			description:
 				"Optional. For inboxes with identity validation: Settings → Inboxes → your API inbox → Configuration → Identity Validation. When set, contacts the node creates carry the identifier's HMAC.",
 		},
+		{
+			displayName: 'Webhook Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				"Optional, for the Chatwoot Trigger. The secret Chatwoot signs webhook deliveries with: your API inbox's Webhook Secret (Settings → Inboxes → your API inbox → Configuration; not the HMAC token), or the secret of an account webhook (Settings → Integrations → Webhooks). When set, deliveries that are not signed with it are refused.",
+		},
 	];
 
 	// n8n's credential tester (1.123 and 2.8) drops the HTTP response from a failed request, so
