@@ -382,8 +382,12 @@ async function runLine(line, n8n, tarball, fakeModules) {
 		return await execution(answer.id);
 	};
 	const tables = Object.fromEntries(list.map((p) => [p.id, []]));
-	const record = (phase) => {
-		for (const p of list) tables[p.id].push([phase, p.counts()]);
+	/** Runs one step for every provider, then keeps the counts (also when a check then fails). */
+	const phase = async (index, step) => {
+		const found = {};
+		for (const p of list) found[p.id] = await step(p);
+		for (const p of list) tables[p.id].push([PHASES[index], p.counts()]);
+		return found;
 	};
 	const runs = {};
 
@@ -401,15 +405,16 @@ async function runLine(line, n8n, tarball, fakeModules) {
 		await report.check(
 			`${label} the failed runs: items 1, 2, 4, 5 sent, item 3 refused`,
 			async () => {
-				for (const p of list) {
+				const found = await phase(0, async (p) => {
 					p.refuse();
-					const found = await execution((await instance.runFromEditor(p.workflowId)).id);
-					assert.equal(found.status, 'error', `${p.id}: ${found.status}`);
-					assert.equal(found.mode, 'manual');
-					runs[p.id] = { failed: found };
+					return await execution((await instance.runFromEditor(p.workflowId)).id);
+				});
+				for (const p of list) {
+					assert.equal(found[p.id].status, 'error', `${p.id}: ${found[p.id].status}`);
+					assert.equal(found[p.id].mode, 'manual');
+					assert.deepEqual(p.counts(), [1, 1, 0, 1, 1], p.id);
+					runs[p.id] = { failed: found[p.id] };
 				}
-				record(PHASES[0]);
-				for (const p of list) assert.deepEqual(p.counts(), [1, 1, 0, 1, 1], p.id);
 			},
 		);
 
@@ -417,16 +422,17 @@ async function runLine(line, n8n, tarball, fakeModules) {
 		await report.check(
 			`${label} Retry (original workflow) while item 3 is still refused: fails again, nothing sent twice`,
 			async () => {
-				for (const p of list) {
+				const found = await phase(1, async (p) => {
 					p.refuse();
-					const found = await retry(runs[p.id].failed.id, false);
-					assert.equal(found.mode, 'retry');
-					assert.equal(found.retryOf, String(runs[p.id].failed.id));
-					assert.equal(found.status, 'error', `${p.id}: ${found.status}`);
-					runs[p.id].retried = found;
+					return await retry(runs[p.id].failed.id, false);
+				});
+				for (const p of list) {
+					assert.equal(found[p.id].mode, 'retry');
+					assert.equal(found[p.id].retryOf, String(runs[p.id].failed.id));
+					assert.equal(found[p.id].status, 'error', `${p.id}: ${found[p.id].status}`);
+					assert.deepEqual(p.counts(), [1, 1, 0, 1, 1], p.id);
+					runs[p.id].retried = found[p.id];
 				}
-				record(PHASES[1]);
-				for (const p of list) assert.deepEqual(p.counts(), [1, 1, 0, 1, 1], p.id);
 			},
 		);
 
@@ -435,13 +441,12 @@ async function runLine(line, n8n, tarball, fakeModules) {
 		await report.check(
 			`${label} Retry of that failed retry, provider fixed: succeeds, one per item in all`,
 			async () => {
+				const found = await phase(2, async (p) => await retry(runs[p.id].retried.id, false));
 				for (const p of list) {
-					const found = await retry(runs[p.id].retried.id, false);
-					assert.equal(found.status, 'success', `${p.id}: ${errorOf(found)}`);
-					runs[p.id].retriedAgain = found;
+					assert.equal(found[p.id].status, 'success', `${p.id}: ${errorOf(found[p.id])}`);
+					assert.deepEqual(p.counts(), [1, 1, 1, 1, 1], p.id);
+					runs[p.id].retriedAgain = found[p.id];
 				}
-				record(PHASES[2]);
-				for (const p of list) assert.deepEqual(p.counts(), [1, 1, 1, 1, 1], p.id);
 			},
 		);
 
@@ -463,16 +468,20 @@ async function runLine(line, n8n, tarball, fakeModules) {
 		await report.check(
 			`${label} Retry of the first failed run with the saved workflow: succeeds, nothing sent twice`,
 			async () => {
-				for (const p of list) {
+				const found = await phase(3, async (p) => {
 					// The editor offers Retry on a failed execution until it has a successful retry.
 					const first = await instance.rest('GET', `/rest/executions/${runs[p.id].failed.id}`);
 					assert.ok(!first.retrySuccessId, `${p.id}: n8n marks the first run as retried`);
-					const found = await retry(runs[p.id].failed.id, true);
-					assert.equal(found.status, 'success', `${p.id}: ${errorOf(found)}`);
-					const node = found.workflowData.nodes.find((n) => n.name === NODE);
+					return await retry(runs[p.id].failed.id, true);
+				});
+				for (const p of list) {
+					const { status, workflowData, data } = found[p.id];
+					assert.equal(status, 'success', `${p.id}: ${errorOf(found[p.id])}`);
+					assert.deepEqual(p.counts(), [1, 1, 1, 1, 1], p.id);
+					const node = workflowData.nodes.find((n) => n.name === NODE);
 					assert.equal(node.parameters.options.parallelRequests, 2, 'the saved workflow ran');
 					if (p.handsBack) {
-						const output = found.data.resultData.runData[NODE].at(-1).data.main[0];
+						const output = data.resultData.runData[NODE].at(-1).data.main[0];
 						assert.deepEqual(
 							output.map((item) => item.json.createdByEarlierTry),
 							[true, true, true, true, true],
@@ -480,20 +489,17 @@ async function runLine(line, n8n, tarball, fakeModules) {
 						);
 					}
 				}
-				record(PHASES[3]);
-				for (const p of list) assert.deepEqual(p.counts(), [1, 1, 1, 1, 1], p.id);
 			},
 		);
 
 		await report.check(
 			`${label} a new execution with the same data sends all 5 again`,
 			async () => {
+				const found = await phase(4, async (p) => await instance.runFromEditor(p.workflowId));
 				for (const p of list) {
-					const found = await instance.runFromEditor(p.workflowId);
-					assert.equal(found.status, 'success', p.id);
+					assert.equal(found[p.id].status, 'success', p.id);
+					assert.deepEqual(p.counts(), [2, 2, 2, 2, 2], p.id);
 				}
-				record(PHASES[4]);
-				for (const p of list) assert.deepEqual(p.counts(), [2, 2, 2, 2, 2], p.id);
 			},
 		);
 
