@@ -1,4 +1,12 @@
-import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-workflow';
+import { DataDeduplicationService } from 'n8n-core';
+import type {
+	DeduplicationItemTypes,
+	ICheckProcessedContextData,
+	ICredentialDataDecryptedObject,
+	IDataDeduplicator,
+	IDeduplicationOutput,
+	INodeExecutionData,
+} from 'n8n-workflow';
 
 import { ChatwootApi } from '../credentials/ChatwootApi.credentials';
 import { ChertApi } from '../credentials/ChertApi.credentials';
@@ -19,6 +27,47 @@ import { RecoupFake } from './fakes/recoup';
  * one's data. Five items; the provider refuses item 3 until the node gives up, after items 1, 2,
  * 4 and 5 went out. The retry — and a retry of that retry — sends each item exactly once in all.
  */
+/** n8n's deduplication store as its database keeps it: one list per workflow and node. */
+class ProcessedData implements IDataDeduplicator {
+	readonly lists = new Map<string, DeduplicationItemTypes[]>();
+
+	private list(contextData: ICheckProcessedContextData): DeduplicationItemTypes[] {
+		const key = `${contextData.workflow.id}/${contextData.node?.id}`;
+		if (!this.lists.has(key)) this.lists.set(key, []);
+		return this.lists.get(key)!;
+	}
+
+	async checkProcessedAndRecord(
+		items: DeduplicationItemTypes[],
+		_scope: unknown,
+		contextData: ICheckProcessedContextData,
+	): Promise<IDeduplicationOutput> {
+		const list = this.list(contextData);
+		const processed = items.filter((item) => list.includes(item));
+		const added = items.filter((item) => !list.includes(item));
+		list.push(...added);
+		return { new: added, processed };
+	}
+
+	async removeProcessed(
+		items: DeduplicationItemTypes[],
+		_scope: unknown,
+		contextData: ICheckProcessedContextData,
+	): Promise<void> {
+		const list = this.list(contextData);
+		for (const item of items) if (list.includes(item)) list.splice(list.indexOf(item), 1);
+	}
+
+	async clearAllProcessedItems(_scope: unknown, contextData: ICheckProcessedContextData) {
+		this.list(contextData).length = 0;
+	}
+
+	async getProcessedDataCount(_scope: unknown, contextData: ICheckProcessedContextData) {
+		return this.list(contextData).length;
+	}
+}
+const processedData = new ProcessedData();
+
 const recoup = new RecoupFake();
 const chert = new ChertFake();
 const chatwoot = new ChatwootFake();
@@ -26,6 +75,7 @@ const fanvue = new FanvueFake();
 const INBOX = 'inboxApiSecret123';
 
 beforeAll(async () => {
+	await DataDeduplicationService.init(processedData);
 	await recoup.start();
 	await chert.start();
 	await chatwoot.start();
@@ -68,6 +118,30 @@ async function failThenRetryTwice(
 	const retried = await run({ retryOf: failed });
 	const retriedAgain = await run({ retryOf: retried });
 	return { failed, retried, retriedAgain };
+}
+
+/**
+ * The failed run, its retry failing too, a successful retry of that retry — and then Retry on the
+ * first run, which n8n still offers (only the execution a successful retry repeated is marked).
+ * That last retry starts from the first run's custom data, which does not know what the retry of
+ * the retry sent: n8n's deduplication store tells it.
+ */
+async function retryTheFirstRunAgain(
+	run: (extra: Partial<RunNodeOptions>) => Promise<NodeRunResult>,
+	refuse: () => void,
+	fix: () => void,
+) {
+	refuse();
+	const failed = await run({});
+	expect(failed.error).toBeDefined();
+	refuse();
+	const retried = await run({ retryOf: failed });
+	expect(retried.error).toBeDefined();
+	fix();
+	const retriedAgain = await run({ retryOf: retried });
+	expect(retriedAgain.error).toBeUndefined();
+	const firstRetriedAgain = await run({ retryOf: failed });
+	return { failed, retried, retriedAgain, firstRetriedAgain };
 }
 
 describe('Recoup › Retry from the Executions list', () => {
@@ -217,9 +291,10 @@ describe('Chatwoot › Retry from the Executions list (no idempotency key in its
 		}
 	});
 
-	it('an existing contact: done items are not created again and say so, item 3 is created', async () => {
-		const sourceIds = [1, 2, 3, 4, 5].map(() => chatwoot.addContact(INBOX));
-		const run = (extra: Partial<RunNodeOptions>) =>
+	/** Five existing contacts, chosen by identifier, one conversation each. */
+	const forExistingContacts =
+		(sourceIds: string[]) =>
+		(extra: Partial<RunNodeOptions>): Promise<NodeRunResult> =>
 			runNode({
 				nodeType: extra.retryOf
 					? inAnotherProcess<Chatwoot>('../nodes/Chatwoot/Chatwoot.node', 'Chatwoot')
@@ -237,6 +312,10 @@ describe('Chatwoot › Retry from the Executions list (no idempotency key in its
 				items: five((n) => ({ contact: sourceIds[n - 1], case: String(n) })),
 				...extra,
 			});
+
+	it('an existing contact: done items are not created again and say so, item 3 is created', async () => {
+		const sourceIds = [1, 2, 3, 4, 5].map(() => chatwoot.addContact(INBOX));
+		const run = forExistingContacts(sourceIds);
 		refuseItem3();
 		const { retried } = await failThenRetryTwice(run, () => undefined);
 		expect(retried.error).toBeUndefined();
@@ -250,6 +329,45 @@ describe('Chatwoot › Retry from the Executions list (no idempotency key in its
 		]);
 		expect(retried.items[0].json).toMatchObject({ contactIdentifier: sourceIds[0] });
 		expect(retried.items[2].json.id).toBe(conversationsOf(sourceIds[2])[0].id);
+	});
+
+	it('Retry on the first run after a retry of its retry created item 3: an existing contact gets no second conversation', async () => {
+		const sourceIds = [1, 2, 3, 4, 5].map(() => chatwoot.addContact(INBOX));
+		const { firstRetriedAgain } = await retryTheFirstRunAgain(
+			forExistingContacts(sourceIds),
+			refuseItem3,
+			() => undefined,
+		);
+		expect(firstRetriedAgain.error).toBeUndefined();
+		expect(sourceIds.map((id) => conversationsOf(id).length)).toEqual([1, 1, 1, 1, 1]);
+		expect(firstRetriedAgain.items.map((item) => item.json.createdByEarlierTry)).toEqual([
+			true,
+			true,
+			true,
+			true,
+			true,
+		]);
+	});
+
+	it("Retry on the first run after its retry met a server error on item 3: refused, that retry's request may have created it", async () => {
+		const sourceIds = [1, 2, 3, 4, 5].map(() => chatwoot.addContact(INBOX));
+		const run = forExistingContacts(sourceIds);
+		refuseItem3();
+		const failed = await run({});
+		chatwoot.scriptFor('POST', /\/conversations$/, '"case":"3"', {
+			status: 500,
+			body: { status: 500, error: 'Internal Server Error' },
+		});
+		const retried = await run({ retryOf: failed });
+		expect(retried.error?.message).toBe('Chatwoot: Internal Server Error');
+		const firstRetriedAgain = await run({ retryOf: failed });
+		expect(firstRetriedAgain.error?.message).toBe(
+			'The conversation may already exist: an earlier try of this item failed after its request reached Chatwoot',
+		);
+		const item3Posts = chatwoot
+			.requestsTo('POST', /\/conversations$/)
+			.filter((request) => request.rawBody.includes('"case":"3"'));
+		expect(item3Posts).toHaveLength(2);
 	});
 
 	it('a server error while creating for an existing contact: the retry refuses the item and says what to check', async () => {
@@ -323,37 +441,37 @@ describe('Chatwoot › Retry from the Executions list (no idempotency key in its
 });
 
 describe('Fanvue › Retry from the Executions list (no idempotency key in its API)', () => {
+	const [ada, grace, blocked] = fanvue.fans;
+	const run = (extra: Partial<RunNodeOptions>, grant = fanvue.tokens.issueGrant()) =>
+		runNode({
+			nodeType: extra.retryOf
+				? inAnotherProcess<Fanvue>('../nodes/Fanvue/Fanvue.node', 'Fanvue')
+				: new Fanvue(),
+			credentialTypes: [new FanvueOAuth2Api()],
+			credentials: {
+				chatProvidersFanvueOAuth2Api: {
+					grantType: 'pkce',
+					clientId: fanvue.clientId,
+					clientSecret: fanvue.clientSecret,
+					accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
+					authUrl: `${fanvue.baseUrl}/oauth2/auth`,
+					authentication: 'header',
+					scope: 'read:chat write:chat',
+					apiBaseUrl: fanvue.baseUrl,
+					oauthTokenData: { ...grant, token_type: 'bearer' },
+				},
+			},
+			parameters: {
+				resource: 'chat',
+				operation: 'create',
+				fan: { __rl: true, mode: 'id', value: '={{ $json.fan }}' },
+				options: { parallelRequests: 5 },
+			},
+			items: [ada, blocked, grace].map((fan) => ({ json: { fan: fan.uuid } })),
+			...extra,
+		});
+
 	it('chats an earlier try opened are handed back, not asked for again', async () => {
-		const [ada, grace, blocked] = fanvue.fans;
-		const grant = fanvue.tokens.issueGrant();
-		const run = (extra: Partial<RunNodeOptions>) =>
-			runNode({
-				nodeType: extra.retryOf
-					? inAnotherProcess<Fanvue>('../nodes/Fanvue/Fanvue.node', 'Fanvue')
-					: new Fanvue(),
-				credentialTypes: [new FanvueOAuth2Api()],
-				credentials: {
-					chatProvidersFanvueOAuth2Api: {
-						grantType: 'pkce',
-						clientId: fanvue.clientId,
-						clientSecret: fanvue.clientSecret,
-						accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
-						authUrl: `${fanvue.baseUrl}/oauth2/auth`,
-						authentication: 'header',
-						scope: 'read:chat write:chat',
-						apiBaseUrl: fanvue.baseUrl,
-						oauthTokenData: { ...grant, token_type: 'bearer' },
-					},
-				},
-				parameters: {
-					resource: 'chat',
-					operation: 'create',
-					fan: { __rl: true, mode: 'id', value: '={{ $json.fan }}' },
-					options: { parallelRequests: 5 },
-				},
-				items: [ada, blocked, grace].map((fan) => ({ json: { fan: fan.uuid } })),
-				...extra,
-			});
 		const { retried, retriedAgain } = await failThenRetryTwice(run, () => {
 			blocked.contactable = true;
 		}).finally(() => {
@@ -367,6 +485,29 @@ describe('Fanvue › Retry from the Executions list (no idempotency key in its A
 		expect(retried.items.map((item) => item.json.createdByEarlierTry ?? false)).toEqual([
 			true,
 			false,
+			true,
+		]);
+	});
+
+	it('Retry on the first run after a retry of its retry opened the chat: not asked for again', async () => {
+		const { firstRetriedAgain } = await retryTheFirstRunAgain(
+			run,
+			() => {
+				blocked.contactable = false;
+			},
+			() => {
+				blocked.contactable = true;
+			},
+		).finally(() => {
+			blocked.contactable = false;
+		});
+		expect(firstRetriedAgain.error).toBeUndefined();
+		expect([...fanvue.chats].sort()).toEqual(
+			[`self/${ada.uuid}`, `self/${blocked.uuid}`, `self/${grace.uuid}`].sort(),
+		);
+		expect(firstRetriedAgain.items.map((item) => item.json.createdByEarlierTry)).toEqual([
+			true,
+			true,
 			true,
 		]);
 	});

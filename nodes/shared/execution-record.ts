@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { ICheckProcessedOptions, IExecuteFunctions } from 'n8n-workflow';
 
 /**
  * What this node did with each item, kept in the execution's custom data. n8n saves custom data
@@ -14,6 +14,14 @@ interface CustomData {
 
 /** n8n keeps at most 512 characters per custom data value. */
 const MAX_VALUE_LENGTH = 512;
+
+/**
+ * n8n's deduplication store (node scope, in n8n's database): where a retry leaves what it sent for
+ * the other retries of the same failed execution. Custom data reaches only the retries of a retry,
+ * and n8n still offers Retry on a failed execution whose first retry failed too.
+ */
+// Only retries add entries (what they sent); the oldest go first past this bound.
+const SHARED_STORE: ICheckProcessedOptions = { mode: 'entries', maxEntries: 50_000 };
 
 export function executionCustomData(ctx: IExecuteFunctions): CustomData | undefined {
 	try {
@@ -58,8 +66,11 @@ export class ExecutionRecord {
 	private readonly sent: Set<number>;
 	private readonly uncertain: Set<number>;
 	private complete: boolean;
+	/** What this try did, for the other retries to learn. */
+	private readonly done = new Map<number, ItemState>();
 
 	private constructor(
+		private readonly ctx: IExecuteFunctions,
 		private readonly customData: CustomData | undefined,
 		private readonly key: string,
 		stored: unknown,
@@ -76,7 +87,56 @@ export class ExecutionRecord {
 		const customData = executionCustomData(ctx);
 		// n8n takes custom data keys of letters, digits and underscores only.
 		const key = `chatProviders_${createHash('sha256').update(runKey).digest('hex').slice(0, 12)}`;
-		return new ExecutionRecord(customData, key, customData?.get(key));
+		return new ExecutionRecord(ctx, customData, key, customData?.get(key));
+	}
+
+	/**
+	 * In a retry: adds what other retries of the same execution sent (n8n's deduplication store),
+	 * for the items this execution's own record does not name as sent.
+	 */
+	async learnFromOtherRetries(itemCount: number): Promise<void> {
+		if (this.ctx.getMode() !== 'retry') return;
+		const unknown = Array.from({ length: itemCount }, (_, i) => i).filter(
+			(i) => this.stateOf(i) !== 'sent',
+		);
+		const entries = unknown.flatMap((i) => [this.entry(i, 'sent'), this.entry(i, 'uncertain')]);
+		if (entries.length === 0) return;
+		try {
+			// The store has no read without a write: what it did not hold yet is taken out again.
+			const found = await this.ctx.helpers.checkProcessedAndRecord(entries, 'node', SHARED_STORE);
+			if (found.new.length > 0) {
+				await this.ctx.helpers.removeProcessed(found.new, 'node', SHARED_STORE);
+			}
+			const processed = new Set(found.processed.map(String));
+			for (const i of unknown) {
+				if (processed.has(this.entry(i, 'sent'))) {
+					this.uncertain.delete(i);
+					this.sent.add(i);
+				} else if (processed.has(this.entry(i, 'uncertain'))) {
+					this.uncertain.add(i);
+				}
+			}
+			// Kept in this execution's record too, for the retries of this retry.
+			if (processed.size > 0) this.save();
+		} catch {
+			// No store (an n8n without a database, such as a test harness): this record alone.
+		}
+	}
+
+	/** In a retry: leaves what this try sent in n8n's deduplication store for the other retries. */
+	async shareWithOtherRetries(): Promise<void> {
+		if (this.ctx.getMode() !== 'retry' || this.done.size === 0) return;
+		const entries = [...this.done].map(([i, state]) => this.entry(i, state));
+		this.done.clear();
+		try {
+			await this.ctx.helpers.checkProcessedAndRecord(entries, 'node', SHARED_STORE);
+		} catch {
+			// No store: retries of this retry still learn it from its custom data.
+		}
+	}
+
+	private entry(itemIndex: number, state: ItemState): string {
+		return `${this.key}:${state}:${itemIndex}`;
 	}
 
 	/** What an earlier try did with the item, or undefined when it did not send it. */
@@ -89,6 +149,7 @@ export class ExecutionRecord {
 	mark(itemIndex: number, state: ItemState): void {
 		this.uncertain.delete(itemIndex);
 		(state === 'sent' ? this.sent : this.uncertain).add(itemIndex);
+		this.done.set(itemIndex, state);
 		this.save();
 	}
 

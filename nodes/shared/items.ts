@@ -155,22 +155,27 @@ export async function executeOperation(
 	const record = replay
 		? ExecutionRecord.open(ctx, stableItemKey(ctx, -1, `record:${resource}.${operation}`))
 		: undefined;
-	return await runForEachItem(
-		ctx,
-		async (itemIndex) => {
-			const key = completedItemKey(ctx, itemIndex, `${resource}.${operation}`);
-			const remembered = key ? recallCompletedItem(key) : undefined;
-			if (remembered) return remembered;
-			const earlier = record?.stateOf(itemIndex);
-			if (replay && earlier) return await replay.call(ctx, itemIndex, settings, earlier);
-			const output = await execute.call(ctx, itemIndex, settings).catch((error: unknown) => {
-				if (mayHaveReachedProvider(error)) record?.mark(itemIndex, 'uncertain');
-				return Promise.reject(error);
-			});
-			record?.mark(itemIndex, 'sent');
-			if (key) rememberCompletedItem(key, output);
-			return output;
-		},
-		settings.parallelRequests,
-	);
+	await record?.learnFromOtherRetries(ctx.getInputData().length);
+	try {
+		return await runForEachItem(
+			ctx,
+			async (itemIndex) => {
+				const key = completedItemKey(ctx, itemIndex, `${resource}.${operation}`);
+				const remembered = key ? recallCompletedItem(key) : undefined;
+				if (remembered) return remembered;
+				const earlier = record?.stateOf(itemIndex);
+				if (replay && earlier) return await replay.call(ctx, itemIndex, settings, earlier);
+				const output = await execute.call(ctx, itemIndex, settings).catch((error: unknown) => {
+					if (mayHaveReachedProvider(error)) record?.mark(itemIndex, 'uncertain');
+					return Promise.reject(error);
+				});
+				record?.mark(itemIndex, 'sent');
+				if (key) rememberCompletedItem(key, output);
+				return output;
+			},
+			settings.parallelRequests,
+		);
+	} finally {
+		await record?.shareWithOtherRetries();
+	}
 }
