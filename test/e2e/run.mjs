@@ -238,7 +238,8 @@ async function checkListedTypes(instance, types) {
 	for (const expected of types.nodes) {
 		const listed = nodes.find((node) => node.name === `${packageName}.${expected.name}`);
 		if (!listed) throw new Error(`n8n does not list the node ${packageName}.${expected.name}`);
-		if (!nodes.some((node) => node.name === `${packageName}.${expected.name}Tool`)) {
+		const tool = nodes.some((node) => node.name === `${packageName}.${expected.name}Tool`);
+		if (expected.usableAsTool && !tool) {
 			throw new Error(`n8n lists no AI tool for ${expected.name} (usableAsTool)`);
 		}
 		await checkIcons(instance, listed, `node ${expected.name}`);

@@ -29,7 +29,7 @@ const report = new Report();
 const started = Date.now();
 
 const SECRET = 'chatwoot-inbox-webhook-secret-e2e';
-const CONCURRENT = 50;
+const CONCURRENT = 200;
 const SIGNED = {
 	workflowId: 'chatwootTriggerSigned',
 	webhookId: 'c0ffee00-0000-4000-8000-000000000001',
@@ -67,7 +67,7 @@ async function executionsOf(instance, workflowId) {
 }
 
 /** Waits until the workflow has `count` executions and none is running, then a little more. */
-async function settle(instance, workflowId, count, timeoutMs = 60_000) {
+async function settle(instance, workflowId, count, timeoutMs = 180_000) {
 	const deadline = Date.now() + timeoutMs;
 	let executions = [];
 	while (Date.now() < deadline) {

@@ -6,7 +6,7 @@
 //    and the stored execution holds no trace of the secret;
 // 2. forged, re-signed-with-another-secret, stale and replayed deliveries are answered 401 and start
 //    no execution;
-// 3. 50 signed events posted at once, plus 5 of them delivered again (re-signed), start exactly 50;
+// 3. 200 signed events posted at once, plus 5 of them delivered again (re-signed), start exactly 200;
 // 4. the example examples/fanvue-trigger-reply.json, activated, answers a fan's message with the
 //    Fanvue node (against FanvueFake): the chat is opened with the fan who wrote;
 // 5. the editor's test URL ("Execute workflow" listening for a test event): a forged delivery is
@@ -47,7 +47,7 @@ const OTHER_SECRET = 'fvwhsec_not_this_app_000000000000000000';
 const WORKFLOW_ID = 'fanvueTriggerE2eWorkflow';
 const WEBHOOK_ID = '6c1f1e0e-3d1b-4c7e-9a51-fa7e0e000001';
 const TRIGGER = 'Fanvue Trigger';
-const CONCURRENT = 50;
+const CONCURRENT = 200;
 const DUPLICATES = 5;
 
 const credential = {
@@ -118,7 +118,7 @@ async function executions(instance, workflowId = WORKFLOW_ID) {
 }
 
 /** Waits until the workflow has `count` executions, all finished, then a little longer for strays. */
-async function settle(instance, count, workflowId = WORKFLOW_ID, timeoutMs = 60_000) {
+async function settle(instance, count, workflowId = WORKFLOW_ID, timeoutMs = 180_000) {
 	const deadline = Date.now() + timeoutMs;
 	let list = [];
 	while (Date.now() < deadline) {

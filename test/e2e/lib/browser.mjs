@@ -119,9 +119,16 @@ async function addNode(page, instance, scenario, line) {
 	const addToWorkflow = page.getByRole('button', { name: /add to workflow/i });
 	const actionItem = byTestId(page, 'node-creator-item-name').filter({ hasText: action });
 	const ndv = byTestId(page, 'ndv');
-	await addToWorkflow.or(actionItem).or(ndv).first().waitFor();
+	// A node with a trigger of the same name is one entry: on an empty canvas n8n lists the
+	// triggers and folds the actions away under "Actions (N)".
+	const foldedActions = page.getByText(/^Actions \(\d+\)$/);
+	await addToWorkflow.or(actionItem).or(ndv).or(foldedActions).first().waitFor();
 	if (await addToWorkflow.isVisible()) await addToWorkflow.click();
 	if (!(await ndv.isVisible())) {
+		await page.waitForTimeout(300);
+		if (!(await actionItem.first().isVisible()) && (await foldedActions.first().isVisible())) {
+			await foldedActions.first().click();
+		}
 		await actionItem.or(ndv).first().waitFor();
 		await page.waitForTimeout(500);
 		if (await actionItem.first().isVisible()) await actionItem.first().click();

@@ -29,6 +29,7 @@ export async function checkBothChatwootPackages(instance, ourCredential, ourNode
 		'inboxSecret',
 		'contactIdentifier',
 		'hmacToken',
+		'webhookSecret',
 	]);
 	const theirs = fieldsOf(OTHER_CHATWOOT.credential);
 	assert.ok(!theirs.includes('inboxSecret'), `${OTHER_CHATWOOT.credential} has our fields`);

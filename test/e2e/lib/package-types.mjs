@@ -13,6 +13,7 @@ export function packageTypes() {
 	const nodes = packageJson.n8n.nodes.flatMap(instantiate).map((node) => ({
 		name: node.description.name,
 		displayName: node.description.displayName,
+		usableAsTool: node.description.usableAsTool === true,
 		credentials: (node.description.credentials ?? []).map((credential) => credential.name),
 	}));
 	const credentials = packageJson.n8n.credentials.flatMap(instantiate).map((credential) => ({
