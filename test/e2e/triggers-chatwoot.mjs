@@ -61,9 +61,17 @@ function workflowFor({ workflowId, webhookId }, credentialId) {
 
 /** Executions n8n saved for a workflow, newest first. */
 async function executionsOf(instance, workflowId) {
+	// n8n lists at most 100 executions a page: read on from the last one until a page is short.
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const answer = await instance.rest('GET', `/rest/executions?filter=${filter}&limit=500`);
-	return answer.results ?? answer;
+	const all = [];
+	for (let lastId; ; ) {
+		const range = lastId === undefined ? '' : `&lastId=${lastId}`;
+		const page = await instance.rest('GET', `/rest/executions?filter=${filter}&limit=100${range}`);
+		const results = page.results ?? page;
+		all.push(...results);
+		if (results.length < 100) return all;
+		lastId = results[results.length - 1].id;
+	}
 }
 
 /** Waits until the workflow has `count` executions and none is running, then a little more. */

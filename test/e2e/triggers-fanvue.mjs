@@ -112,9 +112,17 @@ async function activate(instance, line, id) {
 }
 
 async function executions(instance, workflowId = WORKFLOW_ID) {
+	// n8n lists at most 100 executions a page: read on from the last one until a page is short.
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const page = await instance.rest('GET', `/rest/executions?filter=${filter}&limit=500`);
-	return page.results ?? page;
+	const all = [];
+	for (let lastId; ; ) {
+		const range = lastId === undefined ? '' : `&lastId=${lastId}`;
+		const page = await instance.rest('GET', `/rest/executions?filter=${filter}&limit=100${range}`);
+		const results = page.results ?? page;
+		all.push(...results);
+		if (results.length < 100) return all;
+		lastId = results[results.length - 1].id;
+	}
 }
 
 /** Waits until the workflow has `count` executions, all finished, then a little longer for strays. */
