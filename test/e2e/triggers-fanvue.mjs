@@ -47,7 +47,9 @@ const OTHER_SECRET = 'fvwhsec_not_this_app_000000000000000000';
 const WORKFLOW_ID = 'fanvueTriggerE2eWorkflow';
 const WEBHOOK_ID = '6c1f1e0e-3d1b-4c7e-9a51-fa7e0e000001';
 const TRIGGER = 'Fanvue Trigger';
-const CONCURRENT = 200;
+// n8n 1.123's executions list does not page reliably past 100 (repeats and gaps seen): 200
+// concurrent deliveries are counted on 2.x, 50 on 1.x.
+const CONCURRENT_BY_LINE = { 2: 200, 1: 50 };
 const DUPLICATES = 5;
 
 const credential = {
@@ -114,13 +116,13 @@ async function activate(instance, line, id) {
 async function executions(instance, workflowId = WORKFLOW_ID) {
 	// n8n lists at most 100 executions a page: read on from the last one until a page is short.
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const all = [];
+	const all = new Map();
 	for (let lastId; ; ) {
 		const range = lastId === undefined ? '' : `&lastId=${lastId}`;
 		const page = await instance.rest('GET', `/rest/executions?filter=${filter}&limit=100${range}`);
 		const results = page.results ?? page;
-		all.push(...results);
-		if (results.length < 100) return all;
+		for (const execution of results) all.set(execution.id, execution);
+		if (results.length < 100) return [...all.values()];
 		lastId = results[results.length - 1].id;
 	}
 }
@@ -148,6 +150,7 @@ function triggerItems(execution, parse) {
 }
 
 async function runLine(line, n8n, tarball, fakes) {
+	const CONCURRENT = CONCURRENT_BY_LINE[line];
 	const userFolder = mkdtempSync(join(tmpdir(), `n8n-fanvue-trigger-${line}x-`));
 	const instance = new N8nInstance(n8n, {
 		userFolder,
