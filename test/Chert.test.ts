@@ -505,6 +505,26 @@ describe('Chert › From: the tenant’s active phone numbers', () => {
 		]);
 	});
 
+	it("waits out Chert's 429 (retry_after) like Create Chat, then lists the numbers", async () => {
+		fake.script('GET', '/api/v1/phone-numbers', {
+			status: 429,
+			body: {
+				success: false,
+				error: {
+					status: 429,
+					code: 1007,
+					message: 'Rate limited',
+					retryable: true,
+					retry_after: 0,
+				},
+				trace_id: 'trc_rl',
+			},
+		});
+		const { results } = await search();
+		expect(results).toHaveLength(2);
+		expect(fake.requestsTo('GET', '/api/v1/phone-numbers')).toHaveLength(2);
+	});
+
 	it('filters by the digits typed', async () => {
 		const { results } = await search('0101');
 		expect(results.map((r) => r.value)).toEqual(['+15555550101']);

@@ -1,14 +1,8 @@
-import {
-	NodeApiError,
-	type IDataObject,
-	type ILoadOptionsFunctions,
-	type INodeListSearchResult,
-	type JsonObject,
-} from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { redact } from '../shared/errors';
-import type { HttpAnswer } from '../shared/request';
-import { CHERT_CREDENTIAL, getChertConnection, readChertFailure } from './transport';
+import { DEFAULT_MAX_WAIT_SECONDS } from '../shared/items';
+import { sendProviderRequest } from '../shared/request';
+import { chertApi, getChertConnection } from './transport';
 
 interface ChertPhoneNumber {
 	phone_number?: string;
@@ -23,22 +17,13 @@ export async function searchPhoneNumbers(
 	filter?: string,
 ): Promise<INodeListSearchResult> {
 	const { baseUrl, secrets } = await getChertConnection(this);
-	const answer = (await this.helpers.httpRequestWithAuthentication.call(this, CHERT_CREDENTIAL, {
-		method: 'GET',
-		url: `${baseUrl}/phone-numbers`,
-		json: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	})) as HttpAnswer;
-	if (answer.statusCode < 200 || answer.statusCode >= 300) {
-		const failure = readChertFailure(answer);
-		const message = redact(failure.message, secrets);
-		throw new NodeApiError(this.getNode(), { message, code: failure.code ?? '' } as JsonObject, {
-			message: `Chert: ${message}`,
-			description: failure.hint,
-			httpCode: String(answer.statusCode),
-		});
-	}
+	// The same door as Create Chat: paced, 429s waited out, errors in Chert's words.
+	const answer = await sendProviderRequest(
+		this,
+		chertApi,
+		{ method: 'GET', url: `${baseUrl}/phone-numbers`, idempotent: true },
+		{ itemIndex: 0, secrets, maxWaitMs: DEFAULT_MAX_WAIT_SECONDS * 1000 },
+	);
 	const numbers = ((answer.body as IDataObject)?.phone_numbers ?? []) as ChertPhoneNumber[];
 	const needle = (filter ?? '').replace(/[^\d+]/g, '');
 	const results = numbers
