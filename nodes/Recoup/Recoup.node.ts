@@ -6,9 +6,11 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { executeOperation } from '../shared/items';
-import * as createChat from './chat/create';
+import { chat } from './chat';
 import { searchArtists } from './search';
+import { recoup } from './transport';
+
+const resources = [chat];
 
 export class Recoup implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,38 +26,12 @@ export class Recoup implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'chatProvidersRecoupApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Chat', value: 'chat' }],
-				default: 'chat',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['chat'] } },
-				options: [
-					{
-						name: 'Create',
-						value: 'create',
-						description: 'Create a chat room, optionally about an artist',
-						action: 'Create a chat',
-					},
-				],
-				default: 'create',
-			},
-			...createChat.description,
-		],
+		properties: recoup.properties(resources),
 	};
 
 	methods = { listSearch: { searchArtists } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOperation(this, { chat: { create: createChat.execute } });
+		return await recoup.execute(this, resources);
 	}
 }

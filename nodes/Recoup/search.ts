@@ -1,7 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { sendProviderRequest } from '../shared/request';
-import { getRecoupConnection, recoupApi } from './transport';
+import { recoup } from './transport';
 
 interface RecoupArtist {
 	id?: string;
@@ -14,21 +13,13 @@ export async function searchArtists(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const { baseUrl, secrets } = await getRecoupConnection(this);
+	const client = await recoup.client(this, 0, 10_000);
 	const options = (this.getCurrentNodeParameter('options') ?? {}) as IDataObject;
 	const accountId = typeof options.accountId === 'string' ? options.accountId.trim() : '';
 	// The same request path as Create Chat: Recoup's errors read the same, 429s and 5xx are retried.
-	const answer = await sendProviderRequest(
-		this,
-		recoupApi,
-		{
-			method: 'GET',
-			url: `${baseUrl}/api/artists`,
-			qs: accountId ? { account_id: accountId } : undefined,
-			idempotent: true,
-		},
-		{ itemIndex: 0, secrets, maxWaitMs: 10_000 },
-	);
+	const answer = await client.get('/api/artists', {
+		qs: accountId ? { account_id: accountId } : undefined,
+	});
 	const body = (answer.body ?? {}) as IDataObject;
 	const artists = (Array.isArray(body.artists) ? body.artists : []) as RecoupArtist[];
 	const needle = (filter ?? '').trim().toLowerCase();

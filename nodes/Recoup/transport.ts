@@ -1,10 +1,4 @@
-import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
-
-import type { ProviderFailure } from '../shared/errors';
-import type { HttpAnswer, ProviderApi } from '../shared/request';
-import { oncePerRun } from '../shared/run-cache';
-
-export const RECOUP_CREDENTIAL = 'chatProvidersRecoupApi';
+import { defineProvider, type Answer, type Failure } from '../shared';
 
 function textOf(value: unknown): string | undefined {
 	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
@@ -19,8 +13,11 @@ const hints: Record<number, string> = {
 };
 
 /** Recoup answers errors as {status: "error", error | message, missing_fields?}: read all of them. */
-export function readRecoupFailure(answer: HttpAnswer): ProviderFailure {
-	const body = (answer.body && typeof answer.body === 'object' ? answer.body : {}) as IDataObject;
+function readRecoupFailure(answer: Answer): Failure {
+	const body = (answer.body && typeof answer.body === 'object' ? answer.body : {}) as Record<
+		string,
+		unknown
+	>;
 	const missing = Array.isArray(body.missing_fields) ? (body.missing_fields as string[]) : [];
 	let message =
 		textOf(body.error) ??
@@ -30,7 +27,6 @@ export function readRecoupFailure(answer: HttpAnswer): ProviderFailure {
 	if (missing.length) message += ` (missing or invalid: ${missing.join(', ')})`;
 	const hint = hints[answer.statusCode] ?? (answer.statusCode >= 500 ? hints[500] : undefined);
 	return {
-		provider: 'Recoup',
 		statusCode: answer.statusCode,
 		message,
 		hint,
@@ -38,29 +34,14 @@ export function readRecoupFailure(answer: HttpAnswer): ProviderFailure {
 	};
 }
 
-export const recoupApi: ProviderApi = {
+export const recoup = defineProvider({
 	name: 'Recoup',
-	credentialType: RECOUP_CREDENTIAL,
+	credentialType: 'chatProvidersRecoupApi',
+	connect: (credentials) => ({
+		baseUrl: String(credentials.baseUrl ?? '').trim(),
+		secrets: [String(credentials.apiKey ?? '')],
+	}),
 	readFailure: readRecoupFailure,
 	// A 500 is retried too: every create carries a chat ID, and Recoup upserts on it.
 	isTransient: (answer) => answer.statusCode >= 500,
-};
-
-export interface RecoupConnection {
-	baseUrl: string;
-	secrets: string[];
-}
-
-export async function getRecoupConnection(
-	ctx: IExecuteFunctions | ILoadOptionsFunctions,
-): Promise<RecoupConnection> {
-	const credentials = await oncePerRun(
-		ctx,
-		RECOUP_CREDENTIAL,
-		async () => await ctx.getCredentials(RECOUP_CREDENTIAL),
-	);
-	const baseUrl = String(credentials.baseUrl ?? '')
-		.trim()
-		.replace(/\/+$/, '');
-	return { baseUrl, secrets: [String(credentials.apiKey ?? '')] };
-}
+});

@@ -121,7 +121,7 @@ export type OperationExecute = (
 export interface UnrepeatableOperation {
 	execute: OperationExecute;
 	/** "sent": the earlier try succeeded; "uncertain": its request may have reached the provider. */
-	replay(
+	replay?(
 		this: IExecuteFunctions,
 		itemIndex: number,
 		settings: RunSettings,

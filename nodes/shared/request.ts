@@ -52,9 +52,12 @@ export interface ProviderApi {
 export interface ProviderRequest {
 	method: IHttpRequestMethods;
 	url: string;
-	body?: IDataObject | string;
+	/** An object is sent as JSON; a string or bytes exactly as given. */
+	body?: IDataObject | string | Buffer;
 	qs?: IDataObject;
 	headers?: IDataObject;
+	/** False: sent without the credential (a pre-signed URL on another host). */
+	authenticated?: boolean;
 	/** The request carries an idempotency key or a client-generated id, so sending it again
 	 * cannot create a second chat. Without it only 429s (refused before acting) are retried. */
 	idempotent: boolean;
@@ -330,7 +333,7 @@ export async function sendProviderRequest(
 			qs: request.qs,
 			headers: { Accept: 'application/json', ...(request.headers ?? {}) },
 			body: request.body,
-			json: typeof request.body !== 'string',
+			json: typeof request.body !== 'string' && !Buffer.isBuffer(request.body),
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: timeoutMs,
@@ -341,7 +344,7 @@ export async function sendProviderRequest(
 		let sendError: unknown;
 		try {
 			answer = (
-				api.authenticatesRequests === false
+				api.authenticatesRequests === false || request.authenticated === false
 					? await ctx.helpers.httpRequest(options)
 					: await ctx.helpers.httpRequestWithAuthentication.call(
 							ctx,

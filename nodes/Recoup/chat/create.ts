@@ -1,93 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { stableItemKey, uuidFromKey } from '../../shared/idempotency';
-import { runOptions, type RunSettings } from '../../shared/items';
-import { sendProviderRequest } from '../../shared/request';
-import { optionalUuid, readFreeText } from '../../shared/validate';
-import { getRecoupConnection, recoupApi } from '../transport';
+import { recoup } from '../transport';
 
 const UUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-const showFor = { show: { resource: ['chat'], operation: ['create'] } };
-
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Artist',
-		name: 'artist',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		description:
-			"The artist the chat is about, given by the artist's UUID (an ID from the artist list, Recoup's GET /api/artists), not by the artist's name. Leave empty for a chat without an artist.",
-		displayOptions: showFor,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchArtists', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
-				validation: [
-					{
-						type: 'regex',
-						properties: { regex: UUID_REGEX, errorMessage: 'The artist ID must be a UUID' },
-					},
-				],
-			},
-		],
-	},
-	{
-		displayName: 'Topic',
-		name: 'topic',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. Pulse Feb 2',
-		description:
-			'Name of the chat room, sent exactly as typed. When empty, Recoup names it from the first message, if any.',
-		displayOptions: showFor,
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: showFor,
-		options: [
-			{
-				displayName: 'Account ID',
-				name: 'accountId',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
-				description:
-					"The UUID of another Recoup account to create the chat for, one your API key can reach through your organization. Empty: the key's own account.",
-			},
-			{
-				displayName: 'Chat ID',
-				name: 'chatId',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
-				description:
-					'A UUID of your choosing for the new chat (not an existing chat: Recoup overwrites the topic and artist of a chat with this ID). Empty: the node makes one that stays the same for this execution (and its retries from the Executions list), node and item, so a retry can never create a second chat.',
-			},
-			{
-				displayName: 'First Message',
-				name: 'firstMessage',
-				type: 'string',
-				typeOptions: { rows: 2 },
-				default: '',
-				description:
-					'The opening message, sent exactly as typed. Recoup uses it to title the chat when Topic is empty.',
-			},
-			...runOptions,
-		],
-	},
-];
 
 /**
  * One chat shape, whichever of its two documented answers Recoup sends: the same keys every
@@ -108,37 +23,95 @@ function toChat(body: unknown): IDataObject {
 	};
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	settings: RunSettings,
-): Promise<IDataObject> {
-	const node = this.getNode();
-	const at = (field: string) => ({ node, itemIndex, field });
-	const artistId = optionalUuid(
-		this.getNodeParameter('artist', itemIndex, '', { extractValue: true }),
-		at('Artist'),
-	);
-	const topic = readFreeText(this.getNodeParameter('topic', itemIndex, ''), at('Topic'));
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const accountId = optionalUuid(options.accountId, at('Account ID'));
-	const firstMessage = readFreeText(options.firstMessage, at('First Message'));
-	const chatId =
-		optionalUuid(options.chatId, at('Chat ID')) ??
-		uuidFromKey(stableItemKey(this, itemIndex, 'recoup-chat'));
+export const create = recoup.operation({
+	value: 'create',
+	name: 'Create',
+	description: 'Create a chat room, optionally about an artist',
+	action: 'Create a chat',
+	properties: [
+		{
+			displayName: 'Artist',
+			name: 'artist',
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			description:
+				"The artist the chat is about, given by the artist's UUID (an ID from the artist list, Recoup's GET /api/artists), not by the artist's name. Leave empty for a chat without an artist.",
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					typeOptions: { searchListMethod: 'searchArtists', searchable: true },
+				},
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
+					validation: [
+						{
+							type: 'regex',
+							properties: { regex: UUID_REGEX, errorMessage: 'The artist ID must be a UUID' },
+						},
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Topic',
+			name: 'topic',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Pulse Feb 2',
+			description:
+				'Name of the chat room, sent exactly as typed. When empty, Recoup names it from the first message, if any.',
+		},
+	],
+	options: [
+		{
+			displayName: 'Account ID',
+			name: 'accountId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
+			description:
+				"The UUID of another Recoup account to create the chat for, one your API key can reach through your organization. Empty: the key's own account.",
+		},
+		{
+			displayName: 'Chat ID',
+			name: 'chatId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
+			description:
+				'A UUID of your choosing for the new chat (not an existing chat: Recoup overwrites the topic and artist of a chat with this ID). Empty: the node makes one that stays the same for this execution (and its retries from the Executions list), node and item, so a retry can never create a second chat.',
+		},
+		{
+			displayName: 'First Message',
+			name: 'firstMessage',
+			type: 'string',
+			typeOptions: { rows: 2 },
+			default: '',
+			description:
+				'The opening message, sent exactly as typed. Recoup uses it to title the chat when Topic is empty.',
+		},
+	],
 
-	const { baseUrl, secrets } = await getRecoupConnection(this);
-	const body: IDataObject = { chatId };
-	if (artistId) body.artistId = artistId;
-	if (accountId) body.accountId = accountId;
-	if (topic) body.topic = topic;
-	if (firstMessage) body.firstMessage = firstMessage;
+	async execute(item, client) {
+		const { read } = item;
+		const artistId = read.uuid(item.param('artist'), 'Artist');
+		const topic = read.freeText(item.param('topic'), 'Topic');
+		const accountId = read.uuid(item.option('accountId'), 'Account ID');
+		const firstMessage = read.freeText(item.option('firstMessage'), 'First Message');
+		const chatId = read.uuid(item.option('chatId'), 'Chat ID') ?? item.stableUuid('recoup-chat');
 
-	const answer = await sendProviderRequest(
-		this,
-		recoupApi,
-		{ method: 'POST', url: `${baseUrl}/api/chats`, body, idempotent: true },
-		{ itemIndex, secrets, maxWaitMs: settings.maxWaitMs },
-	);
-	return toChat(answer.body);
-}
+		const body: IDataObject = { chatId };
+		if (artistId) body.artistId = artistId;
+		if (accountId) body.accountId = accountId;
+		if (topic) body.topic = topic;
+		if (firstMessage) body.firstMessage = firstMessage;
+		// Idempotent: Recoup upserts on the chat ID, so a retry cannot create a second chat.
+		const answer = await client.post('/api/chats', body, { idempotent: true });
+		return toChat(answer.body);
+	},
+});
