@@ -474,6 +474,28 @@ describe('Recoup › for the AI Agent and for help links', () => {
 		expect(field('chatId')?.description).toContain('UUID');
 	});
 
+	it('tells a model where the Chat ID of Get Messages, Update Topic and Delete comes from', () => {
+		const chatIds = description.properties.filter(
+			(p) => p.name === 'chatId' && p.displayOptions?.show?.operation?.[0] !== 'create',
+		);
+		expect(chatIds.map((p) => p.displayOptions?.show?.operation)).toEqual([
+			['delete'],
+			['getMessages'],
+			['updateTopic'],
+		]);
+		for (const p of chatIds) {
+			expect(p.description).toMatch(/UUID.*output of Create or Get Many/);
+		}
+		const operations = description.properties.find((p) => p.name === 'operation');
+		expect(operations?.options?.map((o) => ('action' in o ? o.action : ''))).toEqual([
+			'Create a chat',
+			'Delete a chat',
+			'Get many chats',
+			'Get messages of a chat',
+			'Update the topic of a chat',
+		]);
+	});
+
 	it("links the credential and the node's docs to this package's Recoup setup in the README", () => {
 		const repository = repositoryUrl();
 		const codex = codexLinks('Recoup');
