@@ -90,7 +90,8 @@ export interface RequestOptions<Call> {
 export interface Client<C extends Connection, Call> {
 	readonly connection: C;
 	get(path: string, options?: RequestOptions<Call>): Promise<Answer>;
-	delete(path: string, options?: RequestOptions<Call>): Promise<Answer>;
+	/** Some APIs read what to delete from a JSON body. */
+	delete(path: string, body?: IDataObject, options?: RequestOptions<Call>): Promise<Answer>;
 	post(path: string, body?: IDataObject, options?: RequestOptions<Call>): Promise<Answer>;
 	put(path: string, body?: IDataObject, options?: RequestOptions<Call>): Promise<Answer>;
 	patch(path: string, body?: IDataObject, options?: RequestOptions<Call>): Promise<Answer>;
@@ -260,7 +261,7 @@ export function defineProvider<C extends Connection, Call = undefined>(
 		return {
 			connection,
 			get: async (path, options) => await send('GET', path, undefined, options),
-			delete: async (path, options) => await send('DELETE', path, undefined, options),
+			delete: async (path, body, options) => await send('DELETE', path, body, options),
 			post: async (path, body, options) => await send('POST', path, body, options),
 			put: async (path, body, options) => await send('PUT', path, body, options),
 			patch: async (path, body, options) => await send('PATCH', path, body, options),

@@ -22,16 +22,18 @@ export const deleteChat = recoup.operation({
 
 	async execute(item, client) {
 		const chatId = item.read.requiredUuid(item.param('chatId'), 'Chat ID');
-		// Recoup reads the chat's ID from a JSON body, which the door's delete() does not send.
-		const body = Buffer.from(JSON.stringify({ id: chatId }));
 		// Idempotent: a second delete of the same chat deletes nothing more. A retry after a timeout
 		// (or a re-run) finds the chat gone: it is deleted, as asked, so the item does not fail.
 		const answer = await client
-			.upload('DELETE', '/api/chats', body, {
-				headers: { 'Content-Type': 'application/json' },
-				idempotent: true,
-				call: 'existing chat',
-			})
+			// Recoup reads the chat's ID from the body.
+			.delete(
+				'/api/chats',
+				{ id: chatId },
+				{
+					idempotent: true,
+					call: 'existing chat',
+				},
+			)
 			.catch((error: unknown) => (isChatNotFound(error) ? undefined : Promise.reject(error)));
 		if (!answer) {
 			return {
