@@ -9,6 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { toNodeApiError, type ProviderFailure } from './errors';
+import { itemSends } from './item-starts';
 import { describeNonApiAnswer, nonApiFailure } from './non-api-answers';
 import type { PublishedRateLimit, RateLimitReading, RateLimitWaitTooLongError } from './pacing';
 import { cancelledHint, markFailedAnswer, markUnansweredRequest } from './policies/may-have-acted';
@@ -210,8 +211,11 @@ export async function sendProviderRequest(
 
 		let sent: Sent;
 		try {
-			sent = await sendInTurn(pacer, api, { deadline, signal }, () =>
-				send(ctx, api, request, timeoutMs, signal),
+			sent = await sendInTurn(
+				pacer,
+				api,
+				{ deadline, signal, onTurn: () => itemSends(ctx, settings.itemIndex) },
+				() => send(ctx, api, request, timeoutMs, signal),
 			);
 		} catch (error) {
 			if (error instanceof ExecutionCancelledError) throw cancelled();
