@@ -6,9 +6,11 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { executeOperation } from '../shared/items';
-import * as createChat from './chat/create';
+import { chat } from './chat';
 import { searchPhoneNumbers } from './search';
+import { chert } from './transport';
+
+const resources = [chat];
 
 export class Chert implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,38 +28,12 @@ export class Chert implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'chatProvidersChertApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Chat', value: 'chat' }],
-				default: 'chat',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['chat'] } },
-				options: [
-					{
-						name: 'Create',
-						value: 'create',
-						description: 'Open a direct or group chat and send its first message',
-						action: 'Create a chat',
-					},
-				],
-				default: 'create',
-			},
-			...createChat.description,
-		],
+		properties: chert.properties(resources),
 	};
 
 	methods = { listSearch: { searchPhoneNumbers } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOperation(this, { chat: { create: createChat.execute } });
+		return await chert.execute(this, resources);
 	}
 }
