@@ -7,10 +7,11 @@ import {
 } from 'n8n-workflow';
 
 import { chat } from './chat';
+import { message } from './message';
 import { searchPhoneNumbers } from './search';
 import { chert } from './transport';
 
-const resources = [chat];
+const resources = [chat, message];
 
 export class Chert implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,7 +23,8 @@ export class Chert implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: "Start iMessage chats from your team's numbers with Chert",
+		description:
+			"Start iMessage chats from your team's numbers with Chert, follow up and read replies",
 		defaults: { name: 'Chert' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
