@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { optionalUuid, readText, type FieldContext } from '../shared/validate';
+import type { Readers } from './transport';
 
 /** The Creator field's value for "the connected account itself" (also what an empty value means). */
 export const CONNECTED_ACCOUNT = 'me';
@@ -42,8 +42,12 @@ export function creatorLocator(displayOptions: INodeProperties['displayOptions']
 }
 
 /** The creator's UUID, or undefined for the connected account ("me" or empty). */
-export function readCreatorUuid(value: unknown, at: FieldContext): string | undefined {
-	const text = readText(value, at);
+export function readCreatorUuid(
+	value: unknown,
+	read: Readers,
+	field = 'Creator',
+): string | undefined {
+	const text = read.text(value, field);
 	if (text === '' || text.toLowerCase() === CONNECTED_ACCOUNT) return undefined;
-	return optionalUuid(text, at);
+	return read.uuid(text, field);
 }
