@@ -7,10 +7,11 @@ import {
 } from 'n8n-workflow';
 
 import { chat } from './chat';
+import { message } from './message';
 import { searchCreators, searchFans } from './search';
 import { FANVUE_CREDENTIAL, fanvue } from './transport';
 
-const resources = [chat];
+const resources = [chat, message];
 
 export class Fanvue implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,7 +24,8 @@ export class Fanvue implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Open chats with fans on Fanvue, the creator platform',
+		description:
+			'Open chats with fans on Fanvue, the creator platform, list them and send messages',
 		defaults: { name: 'Fanvue' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { creatorLocator, readCreatorUuid } from '../creator';
-import { apiVersionOption, fanvue, readApiVersion, UUID_REGEX } from '../transport';
+import { creatorLocator, fanLocator, readCreatorUuid } from '../creator';
+import { contentFields, readContent } from '../message/content';
+import { apiVersionOption, fanvue, readApiVersion } from '../transport';
 
 type CreateItem = Parameters<Parameters<typeof fanvue.operation>[0]['execute']>[0];
 
@@ -14,6 +15,47 @@ function readTarget(item: CreateItem): { fanUuid: string; creatorUuid: string | 
 	return { fanUuid, creatorUuid };
 }
 
+type CreateClient = Parameters<Parameters<typeof fanvue.operation>[0]['execute']>[1];
+
+/**
+ * The chat exists by now: a failed first message is reported on the item, never thrown, since a
+ * thrown error would let Retry On Fail open the chat again (and the send has no idempotency key).
+ */
+async function sendFirstMessage(
+	client: CreateClient,
+	creatorUuid: string | undefined,
+	fanUuid: string,
+	body: IDataObject,
+	apiVersion: string,
+): Promise<IDataObject> {
+	const prefix = creatorUuid ? `/creators/${creatorUuid}` : '';
+	try {
+		const answer = await client.post(`${prefix}/chats/${fanUuid}/message`, body, {
+			call: {
+				apiVersion,
+				scopes: creatorUuid ? ['write:chat', 'read:creator'] : ['write:chat'],
+				notFoundHint: "Fanvue did not find the chat it just opened: check the fan's UUID.",
+				twice: 'send the message twice',
+			},
+		});
+		const messageUuid = (answer.body as IDataObject | undefined)?.messageUuid;
+		return { sent: true, messageUuid: typeof messageUuid === 'string' ? messageUuid : null };
+	} catch (error) {
+		const { message, description, httpCode } = error as {
+			message?: string;
+			description?: string;
+			httpCode?: string;
+		};
+		return {
+			sent: false,
+			error: message ?? 'The first message could not be sent',
+			statusCode: httpCode ? Number(httpCode) : null,
+			description:
+				`The chat with fan ${fanUuid} was created, but its first message was not sent. Running the node again would open the chat again: send the message with Message > Send instead. ${description ?? ''}`.trim(),
+		};
+	}
+}
+
 export const create = fanvue.operation({
 	value: 'create',
 	name: 'Create',
@@ -21,35 +63,9 @@ export const create = fanvue.operation({
 	action: 'Create a chat',
 	properties: [
 		creatorLocator(undefined),
-		{
-			displayName: 'Fan',
-			name: 'fan',
-			type: 'resourceLocator',
-			required: true,
-			default: { mode: 'list', value: '' },
-			description:
-				"The fan to open a chat with: the fan's Fanvue user UUID (as in the fan list, from Fanvue's chat list GET /chats, or GET /creators/{uuid}/chats for an agency creator), not a handle or name",
-			modes: [
-				{
-					displayName: 'From List',
-					name: 'list',
-					type: 'list',
-					typeOptions: { searchListMethod: 'searchFans', searchable: true },
-				},
-				{
-					displayName: 'By UUID',
-					name: 'id',
-					type: 'string',
-					placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
-					validation: [
-						{
-							type: 'regex',
-							properties: { regex: UUID_REGEX, errorMessage: "The fan's UUID is not valid" },
-						},
-					],
-				},
-			],
-		},
+		fanLocator(
+			"The fan to open a chat with: the fan's Fanvue user UUID (as in the fan list, from Fanvue's chat list GET /chats, or GET /creators/{uuid}/chats for an agency creator), not a handle or name",
+		),
 	],
 	options: [
 		apiVersionOption,
@@ -64,11 +80,34 @@ export const create = fanvue.operation({
 				"The creator's user UUID to open the chat as, used when Creator above is Me. Prefer the Creator field: it lists your agency's creators.",
 			displayOptions: { show: { '@version': [1] } },
 		},
+		{
+			displayName: 'First Message',
+			name: 'firstMessage',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			description:
+				'Sent to the fan once the chat exists (1 to 5,000 characters). If it cannot be sent, the chat stays created and the output says why under firstMessage.',
+		},
+		...contentFields((field) => `First Message ${field}`, {
+			mediaUuids: 'firstMessageMediaUuids',
+			price: 'firstMessagePrice',
+		}),
 	],
 
 	async execute(item, client) {
 		const { fanUuid, creatorUuid } = readTarget(item);
 		const apiVersion = readApiVersion(item);
+		const firstMessage = readContent(
+			item.read,
+			{
+				text: item.option('firstMessage'),
+				mediaUuids: item.option('firstMessageMediaUuids'),
+				price: item.option('firstMessagePrice'),
+			},
+			(field) => `First Message ${field}`.replace('First Message Text', 'First Message'),
+			item.invalid,
+		);
 		// Not idempotent: only a 429 (refused before acting) is ever sent again.
 		const answer = await client.post(
 			creatorUuid ? `/creators/${creatorUuid}/chats` : '/chats',
@@ -85,12 +124,22 @@ export const create = fanvue.operation({
 			},
 		);
 		const message = (answer.body as IDataObject | undefined)?.message;
-		return {
+		const output: IDataObject = {
 			fanUuid,
 			creatorUuid: creatorUuid ?? null,
 			created: true,
 			message: typeof message === 'string' ? message : null,
-		} as IDataObject;
+		};
+		if (firstMessage) {
+			output.firstMessage = await sendFirstMessage(
+				client,
+				creatorUuid,
+				fanUuid,
+				firstMessage,
+				apiVersion,
+			);
+		}
+		return output;
 	},
 
 	/**
