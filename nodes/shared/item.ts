@@ -63,8 +63,15 @@ export function itemOf(ctx: IExecuteFunctions, index: number, settings: RunSetti
 	return {
 		index,
 		settings,
-		param: (name, fallback = '') =>
-			ctx.getNodeParameter(name, index, fallback, { extractValue: true }),
+		param: (name, fallback = '') => {
+			const value = ctx.getNodeParameter(name, index, fallback);
+			// Only a resource locator has a value to extract; extracting from a parameter that is
+			// hidden (Limit while Return All is on) throws instead of giving the fallback.
+			const isLocator = (value as { __rl?: unknown } | null)?.__rl === true;
+			return isLocator
+				? ctx.getNodeParameter(name, index, fallback, { extractValue: true })
+				: value;
+		},
 		option: (name) => {
 			options ??= (ctx.getNodeParameter('options', index, {}) ?? {}) as IDataObject;
 			return options[name];
