@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { defineProvider, type Answer, type Failure } from '../shared';
+import { defineProvider, type Answer } from '../shared';
 
 /** Chert's error envelope: {success: false, error: {status, code, message, retryable, retry_after?}, trace_id}. */
 interface ChertEnvelope {
@@ -76,7 +76,7 @@ function envelopeOf(answer: Answer): ChertEnvelope {
 }
 
 /** Chert's envelope in the user's terms: its message, code and trace id, and what to do. */
-function readEnvelope(answer: Answer, call: ChertCall | undefined): Failure {
+function readEnvelope(answer: Answer, call: ChertCall | undefined) {
 	const envelope = envelopeOf(answer);
 	const error = envelope.error ?? {};
 	const code = error.code ?? undefined;
@@ -111,9 +111,9 @@ function readEnvelope(answer: Answer, call: ChertCall | undefined): Failure {
 export function uploadFailure(
 	upload: NonNullable<ChertCall['upload']>,
 	reason: string,
-	chertSaid?: Failure,
+	chertSaid?: ReturnType<typeof readEnvelope>,
 	statusCode?: number,
-): Failure {
+) {
 	const refusedAuth = upload.byChert && statusCode === 401;
 	return {
 		message: `Uploading "${upload.fileName}" failed (${reason})${chertSaid ? `: ${chertSaid.message}` : ''}`,
@@ -124,7 +124,7 @@ export function uploadFailure(
 	};
 }
 
-function readChertFailure(answer: Answer, call: ChertCall | undefined): Failure {
+function readChertFailure(answer: Answer, call: ChertCall | undefined) {
 	if (!call?.upload) return readEnvelope(answer, call);
 	const { upload } = call;
 	// A storage host's answer is not Chert's: its body is neither read nor shown.

@@ -1,10 +1,9 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { defineProvider, type Answer, type Failure } from '../shared';
+import { defineProvider, type Answer, type Item } from '../shared';
 
-type Connection = { baseUrl: string; secrets: string[] };
-/** X-RateLimit-* as the door reads them. */
-type RateLimitReading = { limit?: number; remaining?: number; resetAt?: number };
+/** What every Fanvue request needs from the credential. */
+type FanvueConnection = { baseUrl: string; secrets: string[] };
 
 export const FANVUE_CREDENTIAL = 'chatProvidersFanvueOAuth2Api';
 export const DEFAULT_API_VERSION = '2025-06-26';
@@ -86,7 +85,7 @@ function failureHint(answer: Answer, body: IDataObject, call: FanvueCall): strin
 }
 
 /** Fanvue's error bodies: {error}, {message}, {error, message}, {errors: [...]}, {error, message, nextVersion}. */
-export function readFanvueFailure(answer: Answer, call: FanvueCall): Failure {
+export function readFanvueFailure(answer: Answer, call: FanvueCall) {
 	const body = (answer.body && typeof answer.body === 'object' ? answer.body : {}) as IDataObject;
 	const message =
 		textOf(body.message) ??
@@ -115,7 +114,7 @@ function headerNumber(headers: Record<string, unknown>, name: string): number | 
 /** X-RateLimit-Limit, -Remaining and -Reset (Unix seconds). */
 export function readFanvueRateLimit(
 	headers: Record<string, unknown>,
-): RateLimitReading | undefined {
+): { limit?: number; remaining?: number; resetAt?: number } | undefined {
 	const limit = headerNumber(headers, 'x-ratelimit-limit');
 	const remaining = headerNumber(headers, 'x-ratelimit-remaining');
 	const reset = headerNumber(headers, 'x-ratelimit-reset');
@@ -128,12 +127,11 @@ export function isApiVersion(value: string): boolean {
 	return API_VERSION_PATTERN.test(value);
 }
 
-/** The item's field readers, as the door hands them to an operation. */
-type FanvueItem = Parameters<Parameters<typeof fanvue.operation>[0]['execute']>[0];
-export type Readers = FanvueItem['read'];
+/** The item's field readers, for checks shared by several operations. */
+export type Readers = Item['read'];
 
 /** Options > API Version, checked before anything is sent. */
-export function readApiVersion(item: FanvueItem): string {
+export function readApiVersion(item: Item): string {
 	const apiVersion =
 		item.read.text(item.option('apiVersion'), 'API Version') || DEFAULT_API_VERSION;
 	if (!isApiVersion(apiVersion)) {
@@ -146,7 +144,7 @@ export function readApiVersion(item: FanvueItem): string {
 }
 
 /** Secrets come from the token data n8n keeps for the OAuth2 credential. */
-export const fanvue = defineProvider<Connection, FanvueCall>({
+export const fanvue = defineProvider<FanvueConnection, FanvueCall>({
 	name: 'Fanvue',
 	credentialType: FANVUE_CREDENTIAL,
 	authentication: 'oauth2',
@@ -167,3 +165,5 @@ export const fanvue = defineProvider<Connection, FanvueCall>({
 	rateLimit: { documented: { requests: 200, perMs: 60_000 }, fromHeaders: readFanvueRateLimit },
 	headers: (call) => ({ 'X-Fanvue-API-Version': call?.apiVersion ?? DEFAULT_API_VERSION }),
 });
+
+export type FanvueClient = Awaited<ReturnType<typeof fanvue.client>>;

@@ -1,4 +1,4 @@
-import { defineProvider, type Answer, type Failure } from '../shared';
+import { defineProvider, type Answer } from '../shared';
 
 function textOf(value: unknown): string | undefined {
 	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
@@ -22,7 +22,7 @@ const existingChatHints: Record<number, string> = {
 };
 
 /** Recoup answers errors as {status: "error", error | message, missing_fields?}: read all of them. */
-function readRecoupFailure(answer: Answer, call: RecoupCall | undefined): Failure {
+function readRecoupFailure(answer: Answer, call: RecoupCall | undefined) {
 	const body = (answer.body && typeof answer.body === 'object' ? answer.body : {}) as Record<
 		string,
 		unknown

@@ -2,12 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { creatorLocator, fanLocator, readCreatorUuid } from '../creator';
 import { contentFields, readContent } from '../message/content';
-import { apiVersionOption, fanvue, readApiVersion } from '../transport';
-
-type CreateItem = Parameters<Parameters<typeof fanvue.operation>[0]['execute']>[0];
+import type { Item } from '../../shared';
+import { apiVersionOption, fanvue, readApiVersion, type FanvueClient } from '../transport';
 
 /** The fan and, in agency mode, the creator the chat is for: checked before anything is sent. */
-function readTarget(item: CreateItem): { fanUuid: string; creatorUuid: string | undefined } {
+function readTarget(item: Item): { fanUuid: string; creatorUuid: string | undefined } {
 	const fanUuid = item.read.requiredUuid(item.param('fan'), 'Fan');
 	const creatorUuid =
 		readCreatorUuid(item.param('creator'), item.read) ??
@@ -15,14 +14,12 @@ function readTarget(item: CreateItem): { fanUuid: string; creatorUuid: string | 
 	return { fanUuid, creatorUuid };
 }
 
-type CreateClient = Parameters<Parameters<typeof fanvue.operation>[0]['execute']>[1];
-
 /**
  * The chat exists by now: a failed first message is reported on the item, never thrown, since a
  * thrown error would let Retry On Fail open the chat again (and the send has no idempotency key).
  */
 async function sendFirstMessage(
-	client: CreateClient,
+	client: FanvueClient,
 	creatorUuid: string | undefined,
 	fanUuid: string,
 	body: IDataObject,
