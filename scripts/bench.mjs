@@ -13,7 +13,8 @@ import { parseArgs } from 'node:util';
 
 import { ensureN8n } from './lib/n8n.mjs';
 import { freePort, N8nInstance } from './lib/instance.mjs';
-import { build, compileFakes, installLikeN8n, pack, repoRoot } from './lib/package.mjs';
+import { build, installLikeN8n, pack, repoRoot } from './lib/package.mjs';
+import { compileFakes } from '../test/fakes/compiled.mjs';
 import { providers } from './bench/providers.mjs';
 import { Report } from './bench/report.mjs';
 import { WorkflowRunner } from './bench/runner.mjs';
