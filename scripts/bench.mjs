@@ -120,6 +120,8 @@ async function main() {
 		log('Building the package...');
 		await build();
 	}
+	// Read now, from the build just packed: dist/ may be rebuilt while the benchmark runs.
+	const parallel = defaultParallelRequests();
 	const tarball = await pack();
 	const compiled = await compileFakes();
 	const n8n = await ensureN8n('2', log);
@@ -152,7 +154,7 @@ async function main() {
 			mode,
 			n8nVersion: n8n.version,
 			latencyMs: LATENCY_MS,
-			parallel: defaultParallelRequests(),
+			parallel,
 		});
 		const own = (key) => ({ fake: fakes[key], credentials: credentials.ids[key], plan });
 		// One item first: it also loads every node type before anything is measured at scale.
