@@ -13,7 +13,8 @@ import { parseArgs } from 'node:util';
 
 import { ensureN8n } from './lib/n8n.mjs';
 import { freePort, N8nInstance } from './lib/instance.mjs';
-import { build, compileFakes, installLikeN8n, pack, repoRoot } from './lib/package.mjs';
+import { build, installLikeN8n, pack, repoRoot } from './lib/package.mjs';
+import { compileFakes } from '../test/fakes/compiled.mjs';
 import { providers } from './bench/providers.mjs';
 import { Report } from './bench/report.mjs';
 import { WorkflowRunner } from './bench/runner.mjs';
@@ -41,23 +42,26 @@ const PLANS = {
 	full: {
 		throughput: { providers: ALL, items: 1000, repeat: 3 },
 		single: { providers: ALL, repeat: 5 },
-		rateLimit: { items: 200, requests: 20, perMs: 6000 },
+		rateLimit: { items: 60, requests: 20, perMs: 6000, repeat: 3 },
+		refill: { slower: 2 },
 		expired: { items: 50 },
-		scale: { providerId: 'recoup', small: 1000, large: 10_000 },
+		scale: { providerId: 'recoup', small: 1000, large: 10_000, repeat: 3 },
 	},
 	quick: {
 		throughput: { providers: ['recoup', 'fanvue'], items: 200, repeat: 1 },
 		single: { providers: ALL, repeat: 2 },
-		rateLimit: { items: 20, requests: 5, perMs: 2000 },
+		rateLimit: { items: 20, requests: 5, perMs: 2000, repeat: 1 },
+		refill: { slower: 2 },
 		expired: { items: 10 },
 	},
 	// Checks the script itself in seconds; its figures mean nothing.
 	smoke: {
 		throughput: { providers: ALL, items: 5, repeat: 1 },
 		single: { providers: ALL, repeat: 1 },
-		rateLimit: { items: 6, requests: 3, perMs: 1000 },
+		rateLimit: { items: 6, requests: 3, perMs: 1000, repeat: 1 },
+		refill: { slower: 2 },
 		expired: { items: 3 },
-		scale: { providerId: 'recoup', small: 3, large: 30 },
+		scale: { providerId: 'recoup', small: 3, large: 30, repeat: 1 },
 	},
 };
 const mode = args.smoke ? 'smoke' : args.quick ? 'quick' : 'full';
@@ -71,13 +75,18 @@ function defaultParallelRequests() {
 	return require(join(repoRoot, 'dist', 'nodes', 'shared', 'items.js')).DEFAULT_PARALLEL_REQUESTS;
 }
 
-/** Fakes for every scenario: scenario 3 and 4 change the fake's state, so they get their own. */
+/** Scenarios that change a Fanvue fake's state (its bucket, its tokens) get a fake of their own. */
+const OWN_FANVUE = ['limited', 'refill', 'expired'];
+
 async function startFakes(compiled) {
 	const shared = {};
 	for (const id of ALL) shared[id] = await providers[id].start(compiled);
-	const limited = await providers.fanvue.start(compiled);
-	const expired = await providers.fanvue.start(compiled);
-	return { shared, limited, expired, all: [...Object.values(shared), limited, expired] };
+	const fakes = { shared, all: Object.values(shared) };
+	for (const key of OWN_FANVUE) {
+		fakes[key] = await providers.fanvue.start(compiled);
+		fakes.all.push(fakes[key]);
+	}
+	return fakes;
 }
 
 /** n8n credentials for our node and the HTTP Request node, each side its own. */
@@ -97,8 +106,7 @@ function credentialsFor(fakes) {
 	};
 	const ids = {};
 	for (const id of ALL) ids[id] = pairFor(`bench${providers[id].name}`, id, fakes.shared[id]);
-	ids.limited = pairFor('benchFanvueLimited', 'fanvue', fakes.limited);
-	ids.expired = pairFor('benchFanvueExpired', 'fanvue', fakes.expired);
+	for (const key of OWN_FANVUE) ids[key] = pairFor(`benchFanvue${key}`, 'fanvue', fakes[key]);
 	return { list, ids };
 }
 
@@ -112,6 +120,8 @@ async function main() {
 		log('Building the package...');
 		await build();
 	}
+	// Read now, from the build just packed: dist/ may be rebuilt while the benchmark runs.
+	const parallel = defaultParallelRequests();
 	const tarball = await pack();
 	const compiled = await compileFakes();
 	const n8n = await ensureN8n('2', log);
@@ -123,6 +133,8 @@ async function main() {
 		port: await freePort(),
 		brokerPort: await freePort(),
 		encryptionKey: 'bench-encryption-key-n8n-nodes-chat-providers',
+		// The inspector lets the runner force a full GC before every measured run.
+		nodeArgs: ['--inspect=127.0.0.1:0'],
 	});
 	const fakes = await startFakes(compiled);
 	try {
@@ -142,17 +154,23 @@ async function main() {
 			mode,
 			n8nVersion: n8n.version,
 			latencyMs: LATENCY_MS,
-			parallel: defaultParallelRequests(),
+			parallel,
 		});
-		const limitedContext = { fake: fakes.limited, credentials: credentials.ids.limited, plan };
-		const expiredContext = { fake: fakes.expired, credentials: credentials.ids.expired, plan };
+		const own = (key) => ({ fake: fakes[key], credentials: credentials.ids[key], plan });
 		// One item first: it also loads every node type before anything is measured at scale.
 		// The largest runs go last, so that a run n8n cannot survive costs no other figure.
+		// A scenario is one line: its number, name, what it measures and which table shows it.
 		const scenarios = [
 			{ number: 2, name: 'one item', measure: () => singleItem(bench, context) },
 			{ number: 1, name: 'throughput', measure: () => throughput(bench, context) },
-			{ number: 3, name: 'rate limit', measure: () => rateLimited(bench, limitedContext) },
-			{ number: 4, name: 'expired tokens', measure: () => expiredTokens(bench, expiredContext) },
+			{ number: 3, name: 'rate limit', measure: () => rateLimited(bench, own('limited')) },
+			{
+				number: 6,
+				name: 'rate limit refilling slower than documented',
+				measure: () =>
+					rateLimited(bench, own('refill'), { refill: plan.refill.slower, variants: 2 }),
+			},
+			{ number: 4, name: 'expired tokens', measure: () => expiredTokens(bench, own('expired')) },
 			...(plan.scale ? [{ number: 5, name: 'scale', measure: () => scale(bench, context) }] : []),
 		];
 		const write = {
@@ -161,6 +179,7 @@ async function main() {
 			3: (result) => report.rateLimited(result),
 			4: (result) => report.expiredTokens(result),
 			5: (result) => report.scale(result),
+			6: (result) => report.rateLimited(result),
 		};
 		const measured = new Map();
 		for (const { number, name, measure } of scenarios) {

@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { ensureDependencies } from './lib/dependencies.mjs';
 import { N8nInstance, OWNER, portIsFree } from './lib/instance.mjs';
 import { cacheRoot, ensureN8n, lineOf } from './lib/n8n.mjs';
-import { build, compileFakes, installLikeN8n, pack, packageName } from './lib/package.mjs';
+import { build, installLikeN8n, pack, packageName } from './lib/package.mjs';
+import { compileFakes } from '../test/fakes/compiled.mjs';
 
 const { values: args } = parseArgs({
 	options: {

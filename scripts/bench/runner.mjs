@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 import { INPUT, leadsCode, TRIGGER } from './providers.mjs';
@@ -56,6 +57,28 @@ export class WorkflowRunner {
 		// n8n returns execution data in its `flatted` serialisation: read it with n8n's own copy.
 		const require = createRequire(join(n8nDir, 'node_modules', 'n8n', 'package.json'));
 		this.flatted = require('flatted');
+		this.WebSocket = require('ws');
+	}
+
+	/**
+	 * A full garbage collection in n8n's main process, through its inspector (n8n started with
+	 * --inspect=127.0.0.1:0): every run then starts from the same settled heap, whichever ran before.
+	 */
+	async collectGarbage() {
+		const url = /Debugger listening on (ws:\/\/\S+)/.exec(this.instance.log)?.[1];
+		if (!url) throw new Error('n8n was not started with --inspect: cannot force a GC');
+		const socket = new this.WebSocket(url);
+		await new Promise((resolve, reject) => {
+			socket.once('open', resolve);
+			socket.once('error', reject);
+		});
+		await new Promise((resolve) => {
+			socket.on('message', (message) => {
+				if (JSON.parse(String(message)).id === 1) resolve();
+			});
+			socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+		});
+		socket.close();
 	}
 
 	async save(workflow) {
@@ -69,7 +92,10 @@ export class WorkflowRunner {
 	 */
 	async run(workflow, nodeName, { timeoutMs = 15 * 60_000 } = {}) {
 		await sleep(300); // let the previous run's sockets and timers settle
+		await this.collectGarbage();
+		await sleep(200);
 		const before = memoryOf(this.pid);
+		const [load1] = loadavg();
 		resetPeak(this.pid);
 		const started = performance.now();
 		const { executionId } = await this.instance.rest('POST', `/rest/workflows/${workflow.id}/run`, {
@@ -105,6 +131,7 @@ export class WorkflowRunner {
 			error: error ? String(error.message ?? error.description ?? 'failed') : undefined,
 			rssBeforeKb: before.rssKb,
 			peakKb,
+			load1,
 		};
 	}
 }

@@ -89,9 +89,32 @@ export class Bench {
 	}
 }
 
-function summarize(runs) {
+/** Medians over the rounds, each with its spread (lowest–highest), and the worst counts. */
+export function summarize(runs) {
+	const spread = (field) => {
+		const values = runs.map((run) => run[field]).filter(Number.isFinite);
+		return values.length ? [Math.min(...values), Math.max(...values)] : [NaN, NaN];
+	};
 	return {
 		runs,
+		rounds: runs.length,
+		spread: Object.fromEntries(
+			['itemsPerSecond', 'nodeMs', 'peakKb', 'growthKb', 'spanMs', 'floorRatio'].map((field) => [
+				field,
+				spread(field),
+			]),
+		),
+		spanMs: median(runs.map((run) => run.spanMs)),
+		floorRatio: median(runs.map((run) => run.floorRatio)),
+		rateLimited: Math.max(...runs.map((run) => run.rateLimited)),
+		requests: Math.max(...runs.map((run) => run.requests)),
+		notCreated: Math.max(...runs.map((run) => run.notCreated)),
+		status: runs.find((run) => run.status !== 'success')?.status ?? 'success',
+		error: runs.find((run) => run.error)?.error,
+		label: runs[0]?.label,
+		count: runs[0]?.count,
+		perWindow: runs[0]?.perWindow,
+		load1: median(runs.map((run) => run.load1)),
 		itemsPerSecond: median(runs.map((run) => run.itemsPerSecond)),
 		nodeMs: median(runs.map((run) => run.nodeMs)),
 		executionMs: median(runs.map((run) => run.executionMs)),
@@ -188,14 +211,23 @@ function pacingOf(fake, path, windowMs) {
 	return { spanMs: Math.max(...times) - first, perWindow };
 }
 
-/** 3. Fanvue with a small token bucket: everything through, nothing twice, near the floor. */
-export async function rateLimited(bench, { fake, credentials, plan }) {
-	const { items, requests, perMs } = plan.rateLimit;
-	const floorMs = ((items - requests) / requests) * perMs;
-	const prepare = (target) => target.useRateLimit(requests, perMs);
+/**
+ * 3. Fanvue with a small token bucket: everything through, nothing twice, near the floor.
+ * `refill` (6.) makes the bucket refill slower than Fanvue documents (1 = as documented), with
+ * X-RateLimit-* headers that tell the truth: the node must follow the headers, not the docs.
+ */
+export async function rateLimited(
+	bench,
+	{ fake, credentials, plan },
+	{ refill = 1, variants } = {},
+) {
+	const { items, requests, perMs, repeat = 1 } = plan.rateLimit;
+	const refillMs = perMs * refill;
+	const floorMs = ((items - requests) / requests) * refillMs;
+	const prepare = (target) => target.useRateLimit(requests, refillMs);
 	const common = { count: items, providerId: 'fanvue', fake, prepare };
 	const http = (settings) => bench.httpNode('fanvue', fake, credentials.http, settings);
-	const variants = [
+	const all = [
 		{
 			label: 'Fanvue node (defaults)',
 			key: 'rate ours',
@@ -208,21 +240,35 @@ export async function rateLimited(bench, { fake, credentials, plan }) {
 			node: http({ node: { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 } }),
 		},
 		{
-			label: `HTTP Request node + Batching (${requests} items per ${perMs / 1000} s)`,
-			key: 'rate http batching',
+			label: `HTTP Request node + Batching (${requests} items per ${refillMs / 1000} s)`,
+			key: `rate http batching ${refillMs}`,
 			node: http({
-				options: { batching: { batch: { batchSize: requests, batchInterval: perMs } } },
+				options: { batching: { batch: { batchSize: requests, batchInterval: refillMs } } },
 			}),
 		},
-	];
-	const results = [];
-	for (const variant of variants) {
-		const run = await bench.run({ ...common, ...variant });
-		Object.assign(run, pacingOf(fake, '/chats', perMs));
-		run.floorRatio = ratio(run.spanMs, floorMs);
-		results.push(run);
+	].slice(0, variants);
+	const runs = all.map(() => []);
+	for (let round = 0; round < repeat; round++) {
+		const order = all.map((_, index) => index);
+		if (round % 2) order.reverse();
+		for (const index of order) {
+			// Each bucket its own saved workflows: they point at its fake and its credentials.
+			const key = `${all[index].key} refill ×${refill}`;
+			const run = await bench.run({ ...common, ...all[index], key });
+			Object.assign(run, pacingOf(fake, '/chats', refillMs));
+			run.floorRatio = ratio(run.spanMs, floorMs);
+			runs[index].push(run);
+		}
 	}
-	return { items, requests, perMs, floorMs, results };
+	return {
+		items,
+		requests,
+		perMs: refillMs,
+		refill,
+		repeat,
+		floorMs,
+		results: runs.map(summarize),
+	};
 }
 
 /** 4. Fanvue with every access token expired: how many refreshes, and whether the chain survives. */
@@ -270,38 +316,26 @@ export async function expiredTokens(bench, { fake, credentials, plan }) {
 
 /** 5. Ten times the items through one node: time and memory should grow in proportion. */
 export async function scale(bench, { fakes, credentials, plan }) {
-	const { providerId, small, large } = plan.scale;
-	const fake = fakes[providerId];
-	const sides = {
-		ours: {
-			label: `${providers[providerId].name} node`,
-			node: bench.ourNode(providerId, credentials[providerId].ours),
-		},
-		http: {
-			label: 'HTTP Request node',
-			node: bench.httpNode(providerId, fake, credentials[providerId].http),
-		},
-	};
-	const results = {};
-	for (const [side, { label, node }] of Object.entries(sides)) {
-		const runs = {};
-		for (const count of [small, large]) {
-			runs[count] = await bench.run({
-				label: `${label}, ${count} items`,
-				key: `scale ${side} ${count}`,
-				count,
-				node,
-				providerId,
-				fake,
-			});
-		}
-		results[side] = {
-			label,
-			small: runs[small],
-			large: runs[large],
-			time: ratio(runs[large].nodeMs, runs[small].nodeMs),
-			growth: ratio(runs[large].growthKb, runs[small].growthKb),
-		};
+	const { providerId, small, large, repeat } = plan.scale;
+	const results = { ours: { label: `${providers[providerId].name} node` } };
+	results.http = { label: 'HTTP Request node' };
+	for (const count of [small, large]) {
+		bench.log(`  ${providers[providerId].name}, ${count} items × ${repeat}`);
+		const { ours, http } = await pair(bench, {
+			providerId,
+			fake: fakes[providerId],
+			count,
+			repeat,
+			ourCredential: credentials[providerId].ours,
+			httpCredential: credentials[providerId].http,
+			key: `scale ${providerId} ${count}`,
+		});
+		results.ours[count === small ? 'small' : 'large'] = { ...ours, count };
+		results.http[count === small ? 'small' : 'large'] = { ...http, count };
 	}
-	return { providerId, small, large, results };
+	for (const side of Object.values(results)) {
+		side.time = ratio(side.large.nodeMs, side.small.nodeMs);
+		side.growth = ratio(side.large.growthKb, side.small.growthKb);
+	}
+	return { providerId, small, large, repeat, results };
 }

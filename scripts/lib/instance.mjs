@@ -32,8 +32,10 @@ export class N8nInstance {
 	 * @param {{ bin: string, version: string }} n8n the cached install
 	 * @param {{ userFolder: string, port: number, brokerPort: number, encryptionKey: string }} options
 	 */
-	constructor(n8n, { userFolder, port, brokerPort, encryptionKey, logFile }) {
+	constructor(n8n, { userFolder, port, brokerPort, encryptionKey, logFile, nodeArgs = [] }) {
 		this.n8n = n8n;
+		// Node.js flags for `n8n start`'s main process only (e.g. --inspect for the benchmark).
+		this.nodeArgs = nodeArgs;
 		this.userFolder = userFolder;
 		this.port = port;
 		this.url = `http://127.0.0.1:${port}`;
@@ -101,7 +103,7 @@ export class N8nInstance {
 
 	/** `n8n start`; resolves once the editor answers. `onLine` sees every log line. */
 	async start({ onLine, timeoutMs = 120_000 } = {}) {
-		this.process = spawn(process.execPath, [this.n8n.bin, 'start'], {
+		this.process = spawn(process.execPath, [...this.nodeArgs, this.n8n.bin, 'start'], {
 			env: this.env,
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});

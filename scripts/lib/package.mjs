@@ -1,11 +1,9 @@
 // Build, pack and install this package into an n8n user folder the way n8n's own installer does.
-import { createRequire } from 'node:module';
 import {
 	cpSync,
 	existsSync,
 	mkdirSync,
 	mkdtempSync,
-	readdirSync,
 	readFileSync,
 	renameSync,
 	rmSync,
@@ -128,18 +126,4 @@ function recordInstalled(userFolder, name, version) {
 		: { name: 'installed-nodes', private: true, dependencies: {} };
 	manifest.dependencies = { ...manifest.dependencies, [name]: version };
 	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-}
-
-/** Compiles test/fakes to CommonJS in .cache/fakes (no type check: `npm run lint` does that). */
-export async function compileFakes() {
-	const outDir = join(repoRoot, '.cache', 'fakes');
-	rmSync(outDir, { recursive: true, force: true });
-	const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-	await run(process.execPath, [tsc, '-p', 'tsconfig.fakes.json'], { cwd: repoRoot, quiet: true });
-	const fakesDir = join(outDir, 'test', 'fakes');
-	const require = createRequire(join(fakesDir, 'index.js'));
-	return {
-		files: readdirSync(fakesDir).filter((name) => name.endsWith('.js')),
-		load: (file) => require(join(fakesDir, `${file}.js`)),
-	};
 }

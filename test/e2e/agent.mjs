@@ -15,7 +15,8 @@ import { chromium } from 'playwright-core';
 
 import { ensureN8n, lineOf, N8N_LINES } from '../../scripts/lib/n8n.mjs';
 import { freePort, N8nInstance } from '../../scripts/lib/instance.mjs';
-import { build, compileFakes, installLikeN8n, pack } from '../../scripts/lib/package.mjs';
+import { build, installLikeN8n, pack } from '../../scripts/lib/package.mjs';
+import { compileFakes } from '../fakes/compiled.mjs';
 import {
 	byTestId,
 	CHROMIUM_FLAGS,

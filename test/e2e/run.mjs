@@ -13,12 +13,12 @@ import { ensureN8n, lineOf, N8N_LINES } from '../../scripts/lib/n8n.mjs';
 import { freePort, N8nInstance } from '../../scripts/lib/instance.mjs';
 import {
 	build,
-	compileFakes,
 	installLikeN8n,
 	installPublishedLikeN8n,
 	pack,
 	packageName,
 } from '../../scripts/lib/package.mjs';
+import { compileFakes } from '../fakes/compiled.mjs';
 import { checkInEditor } from './lib/browser.mjs';
 import { checkCredentialTests } from './lib/credential-tests.mjs';
 import { checkBothChatwootPackages, OTHER_CHATWOOT } from './lib/other-chatwoot.mjs';

@@ -21,13 +21,8 @@ import { parseArgs } from 'node:util';
 
 import { ensureN8n, lineOf, N8N_LINES } from '../../scripts/lib/n8n.mjs';
 import { freePort, N8nInstance } from '../../scripts/lib/instance.mjs';
-import {
-	build,
-	compileFakes,
-	installLikeN8n,
-	pack,
-	packageName,
-} from '../../scripts/lib/package.mjs';
+import { build, installLikeN8n, pack, packageName } from '../../scripts/lib/package.mjs';
+import { compileFakes } from '../fakes/compiled.mjs';
 import { Report, seconds } from './lib/report.mjs';
 import { loadExample, withCredentials } from './lib/workflows.mjs';
 

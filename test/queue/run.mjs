@@ -16,7 +16,8 @@ import { parseArgs } from 'node:util';
 
 import { freePort } from '../../scripts/lib/instance.mjs';
 import { ensureN8n, lineOf } from '../../scripts/lib/n8n.mjs';
-import { build, compileFakes, pack } from '../../scripts/lib/package.mjs';
+import { build, pack } from '../../scripts/lib/package.mjs';
+import { compileFakes } from '../fakes/compiled.mjs';
 import { Report, seconds } from '../e2e/lib/report.mjs';
 import { QueueCluster } from './lib/cluster.mjs';
 import { ensurePackages, startPostgres, startRedis } from './lib/services.mjs';
