@@ -859,7 +859,7 @@ describe('Fanvue › Message › Send (POST /chats/{userUuid}/message, no idempo
 
 	it.each([
 		['a dropped connection', { status: 201, drop: true }],
-		['a 500', { status: 500, body: { message: 'Internal error' } }],
+		['a 503 (a read would be retried)', { status: 503, body: { message: 'Service unavailable' } }],
 	])('%s after the request reached Fanvue: never sent again', async (_case, answer) => {
 		fake.script('POST', `/chats/${ADA}/message`, answer);
 		const result = await send({ fan: byId(ADA), text: 'Hi' });

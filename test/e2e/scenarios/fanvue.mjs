@@ -1,5 +1,7 @@
 // Fanvue in a real n8n: an expired OAuth2 access token refreshed by n8n itself (new tokens saved
-// in n8n's database), the example workflow against FanvueFake, and its bad-input error.
+// in n8n's database), the example workflow against FanvueFake, Create Chat's first message (sent,
+// and refused by Fanvue), and a bad-input error. Message > Send and Chat > Get Many run in
+// fanvue-follow-up.mjs.
 import assert from 'node:assert/strict';
 
 import { loadExample, withInput, withParameters } from '../lib/workflows.mjs';
@@ -8,6 +10,9 @@ const example = loadExample('fanvue-create-chat.json');
 const NODE = 'Open Fanvue chat';
 const ADA = 'f0000000-0000-4000-8000-000000000001';
 const LUNA = 'c0c0c0c0-0000-4000-8000-000000000001';
+/** The first message FanvueFake refuses (as Fanvue refuses a message it will not deliver). */
+export const REFUSED_TEXT = 'A first message Fanvue refuses';
+const REFUSAL = { status: 400, body: { errors: ['text contains a word Fanvue does not allow'] } };
 const SCOPE = 'openid offline_access offline read:self read:chat write:chat read:fan read:creator';
 
 export default {
@@ -21,6 +26,8 @@ export default {
 		// The stored access token has expired by the time the workflow runs.
 		fanvue.grant = fanvue.tokens.issueGrant();
 		fanvue.tokens.expireAccessTokens();
+		// Each n8n line starts its own fake; one workflow per line sends this text.
+		fanvue.scriptFor('POST', /^\/chats\/[^/]+\/message$/, REFUSED_TEXT, REFUSAL);
 		return { fanvue };
 	},
 
@@ -119,7 +126,7 @@ export default {
 
 				// n8n saved the renewed tokens: the next execution starts from them.
 				const stored = (await instance.decryptedCredentials()).find(
-					(credential) => credential.type === 'chatProvidersFanvueOAuth2Api',
+					(credential) => credential.id === 'fanvueCredential1',
 				);
 				const saved = stored.data.oauthTokenData;
 				assert.equal(`Bearer ${saved.access_token}`, retried.headers.authorization);
@@ -140,6 +147,75 @@ export default {
 					{ fanUuid: ADA, creatorUuid: LUNA, created: true, message: 'Chat created successfully' },
 				]);
 				assert.equal(fanvue.chats.at(-1), `${LUNA}/${ADA}`);
+			},
+		},
+		{
+			name: 'opens the chat, then sends its first message into it once',
+			workflow: withParameters(example, NODE, {
+				options: { firstMessage: '={{ "Hi " + $json.handle + ", welcome!" }}' },
+			}),
+			check({ output, sent, fakes: { fanvue } }) {
+				const requests = sent('fanvue');
+				assert.deepEqual(
+					requests.map((request) => `${request.method} ${request.path}`),
+					['POST /chats', `POST /chats/${ADA}/message`],
+				);
+				assert.deepEqual(requests[1].body, { text: 'Hi ada, welcome!' });
+				assert.equal(requests[1].headers['x-fanvue-api-version'], '2025-06-26');
+				const message = fanvue.messages.at(-1);
+				assert.equal(message.chat, `self/${ADA}`);
+				assert.deepEqual(output(NODE), [
+					{
+						fanUuid: ADA,
+						creatorUuid: null,
+						created: true,
+						message: 'Chat created successfully',
+						firstMessage: { sent: true, messageUuid: message.messageUuid },
+					},
+				]);
+			},
+		},
+		{
+			name: "as an agency creator, the first message goes into that creator's chat",
+			workflow: withParameters(example, NODE, {
+				creator: { __rl: true, mode: 'id', value: LUNA },
+				options: { firstMessage: 'Hi from Luna' },
+			}),
+			check({ output, sent, fakes: { fanvue } }) {
+				assert.deepEqual(
+					sent('fanvue').map((request) => `${request.method} ${request.path}`),
+					[`POST /creators/${LUNA}/chats`, `POST /creators/${LUNA}/chats/${ADA}/message`],
+				);
+				assert.equal(fanvue.messages.at(-1).chat, `${LUNA}/${ADA}`);
+				assert.equal(output(NODE)[0].firstMessage.sent, true);
+			},
+		},
+		{
+			name: 'a first message Fanvue refuses: the item succeeds, the chat is created and the output says why',
+			workflow: withParameters(example, NODE, { options: { firstMessage: REFUSED_TEXT } }),
+			check({ output, sent, fakes: { fanvue } }) {
+				assert.deepEqual(
+					sent('fanvue').map((request) => `${request.method} ${request.path}`),
+					['POST /chats', `POST /chats/${ADA}/message`],
+				);
+				assert.ok(!fanvue.messages.some((message) => message.body.text === REFUSED_TEXT));
+				const [chat, ...more] = output(NODE);
+				assert.equal(more.length, 0, 'one output item');
+				assert.equal(chat.created, true);
+				assert.equal(chat.firstMessage.sent, false);
+				assert.equal(chat.firstMessage.error, `Fanvue: ${REFUSAL.body.errors[0]}`);
+				assert.equal(chat.firstMessage.statusCode, 400);
+				assert.match(chat.firstMessage.description, /send the message with Message > Send instead/);
+			},
+		},
+		{
+			name: 'a first message over 5,000 characters ends in the node error, nothing sent',
+			workflow: withParameters(example, NODE, {
+				options: { firstMessage: '={{ "x".repeat(5001) }}' },
+			}),
+			error: 'First Message must be at most 5000 characters, but has 5001 [item 0]',
+			check({ sent }) {
+				assert.deepEqual(sent('fanvue'), []);
 			},
 		},
 		{
