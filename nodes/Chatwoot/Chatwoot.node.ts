@@ -6,8 +6,10 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { executeOperation } from '../shared/items';
-import * as createConversation from './conversation/create';
+import { conversation } from './conversation';
+import { chatwoot } from './transport';
+
+const resources = [conversation];
 
 export class Chatwoot implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,40 +25,10 @@ export class Chatwoot implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'chatProvidersChatwootApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Conversation', value: 'conversation' }],
-				default: 'conversation',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['conversation'] } },
-				options: [
-					{
-						name: 'Create',
-						value: 'create',
-						description: 'Open a conversation for a contact, optionally with a first message',
-						action: 'Create a conversation',
-					},
-				],
-				default: 'create',
-			},
-			...createConversation.description,
-		],
+		properties: chatwoot.properties(resources),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOperation(this, {
-			conversation: {
-				create: { execute: createConversation.execute, replay: createConversation.replay },
-			},
-		});
+		return await chatwoot.execute(this, resources);
 	}
 }

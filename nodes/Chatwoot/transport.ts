@@ -1,10 +1,6 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { ProviderFailure } from '../shared/errors';
-import type { HttpAnswer, ProviderApi } from '../shared/request';
-import { oncePerRun } from '../shared/run-cache';
-
-export const CHATWOOT_CREDENTIAL = 'chatProvidersChatwootApi';
+import { defineProvider, type Answer, type Failure } from '../shared';
 
 /** Which call failed decides what a 404 or a 500 most likely means. */
 export type ChatwootStep = 'contact' | 'conversation' | 'message';
@@ -43,7 +39,7 @@ function textOf(value: unknown): string | undefined {
 
 /** Chatwoot's error bodies: Rails' {status, error}, {error} or {message} from some controllers,
  * plain text (rack-attack's "Retry later") and HTML pages from proxies. */
-function messageOf(answer: HttpAnswer): string {
+function messageOf(answer: Answer): string {
 	const body = answer.body;
 	if (body && typeof body === 'object' && !Array.isArray(body)) {
 		const fields = body as IDataObject;
@@ -63,11 +59,7 @@ function messageOf(answer: HttpAnswer): string {
 	return `HTTP ${answer.statusCode}`;
 }
 
-export function readChatwootFailure(
-	answer: HttpAnswer,
-	step: ChatwootStep,
-	hmacTokenSet: boolean,
-): ProviderFailure {
+function readChatwootFailure(answer: Answer, step: ChatwootStep, hmacTokenSet: boolean): Failure {
 	const status = answer.statusCode;
 	let hint: string | undefined;
 	if (status === 404) hint = notFoundHint(step);
@@ -79,65 +71,51 @@ export function readChatwootFailure(
 				? "Chatwoot refused the contact's values without saying which: check Email and Phone Number (E.164)."
 				: 'Chatwoot refused the values without saying which: check the custom attributes.';
 	} else if (status >= 500) hint = serverErrorHint(step, hmacTokenSet);
-	return { provider: 'Chatwoot', statusCode: status, message: messageOf(answer), hint };
-}
-
-/** How the shared request layer talks to Chatwoot for one step of the operation. */
-export function chatwootApi(step: ChatwootStep, hmacTokenSet: boolean): ProviderApi {
-	return {
-		name: 'Chatwoot',
-		credentialType: CHATWOOT_CREDENTIAL,
-		// The public client API has no auth header: the inbox identifier is in the URL.
-		authenticatesRequests: false,
-		readFailure: (answer) => readChatwootFailure(answer, step, hmacTokenSet),
-		// rack-attack's default throttle in Chatwoot: 3000 requests a minute per IP.
-		publishedRateLimit: { requests: 3000, perMs: 60_000 },
-		// rack-attack answers 429 without Retry-After unless configured to send it.
-		retryAfterFallbackMs: 10_000,
-	};
+	return { statusCode: status, message: messageOf(answer), hint };
 }
 
 export interface ChatwootConnection {
-	/** Base URL + /public/api/v1/inboxes/{inbox_identifier}, sub-path kept, no trailing slash. */
-	inboxUrl: string;
-	defaultContactIdentifier: string;
-	hmacToken: string;
+	/** Base URL + /public/api/v1/inboxes/{inbox_identifier}, sub-path kept: paths are relative to it. */
+	baseUrl: string;
 	/** The inbox identifier is in every URL path and the HMAC token signs identities. */
 	secrets: string[];
+	defaultContactIdentifier: string;
+	hmacToken: string;
 }
 
-export async function getChatwootConnection(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-): Promise<ChatwootConnection> {
-	const credentials = await oncePerRun(
-		ctx,
-		CHATWOOT_CREDENTIAL,
-		async () => await ctx.getCredentials(CHATWOOT_CREDENTIAL, itemIndex),
-	);
-	const baseUrl = String(credentials.baseUrl ?? '')
-		.trim()
-		.replace(/\/+$/, '');
-	const inboxIdentifier = String(credentials.inboxSecret ?? '').trim();
-	const hmacToken = String(credentials.hmacToken ?? '').trim();
-	if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			'The Base URL in the Chatwoot credential must start with http:// or https://',
-			{ itemIndex, description: 'For Chatwoot Cloud it is https://app.chatwoot.com.' },
-		);
-	}
-	if (inboxIdentifier === '') {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			'The Inbox Identifier in the Chatwoot credential is empty',
-			{ itemIndex, description: INBOX_HINT },
-		);
-	}
-	return {
-		inboxUrl: `${baseUrl}/public/api/v1/inboxes/${encodeURIComponent(inboxIdentifier)}`,
-		defaultContactIdentifier: String(credentials.contactIdentifier ?? '').trim(),
-		hmacToken,
-		secrets: [inboxIdentifier, encodeURIComponent(inboxIdentifier), hmacToken].filter(Boolean),
-	};
-}
+export const chatwoot = defineProvider<ChatwootConnection, ChatwootStep>({
+	name: 'Chatwoot',
+	credentialType: 'chatProvidersChatwootApi',
+	// The public client API has no auth header: the inbox identifier is in the URL.
+	authentication: 'none',
+	connect(credentials, problem) {
+		const baseUrl = String(credentials.baseUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '');
+		const inboxIdentifier = String(credentials.inboxSecret ?? '').trim();
+		const hmacToken = String(credentials.hmacToken ?? '').trim();
+		if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
+			throw problem(
+				'The Base URL in the Chatwoot credential must start with http:// or https://',
+				'For Chatwoot Cloud it is https://app.chatwoot.com.',
+			);
+		}
+		if (inboxIdentifier === '') {
+			throw problem('The Inbox Identifier in the Chatwoot credential is empty', INBOX_HINT);
+		}
+		return {
+			baseUrl: `${baseUrl}/public/api/v1/inboxes/${encodeURIComponent(inboxIdentifier)}`,
+			secrets: [inboxIdentifier, encodeURIComponent(inboxIdentifier), hmacToken].filter(Boolean),
+			defaultContactIdentifier: String(credentials.contactIdentifier ?? '').trim(),
+			hmacToken,
+		};
+	},
+	readFailure: (answer, step, connection) =>
+		readChatwootFailure(answer, step ?? 'conversation', connection.hmacToken !== ''),
+	rateLimit: {
+		// rack-attack's default throttle in Chatwoot: 3000 requests a minute per IP.
+		documented: { requests: 3000, perMs: 60_000 },
+		// rack-attack answers 429 without Retry-After unless configured to send it.
+		retryAt: () => Date.now() + 10_000,
+	},
+});
