@@ -6,10 +6,13 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { contact } from './contacts';
 import { conversation } from './conversation';
+import { message } from './message';
 import { chatwoot } from './transport';
 
-const resources = [conversation];
+// Conversation first: its default resource and operation are what saved workflows have.
+const resources = [conversation, contact, message];
 
 export class Chatwoot implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,7 +22,8 @@ export class Chatwoot implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: "Open conversations in a Chatwoot API inbox through Chatwoot's public client API",
+		description:
+			"Open and carry on conversations in a Chatwoot API inbox through Chatwoot's public client API",
 		defaults: { name: 'Chatwoot' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

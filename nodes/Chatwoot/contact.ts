@@ -190,3 +190,45 @@ export function defaultContact(item: Item, connection: ChatwootConnection): stri
 	}
 	return connection.defaultContactIdentifier;
 }
+
+/** The contact of a follow-up operation: typed, or the credential's default when left empty. */
+export const contactIdentifierField: INodeProperties = {
+	displayName: 'Contact Identifier',
+	name: 'contactIdentifier',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 4b7c1e52-2f1a-4c3d-9e8f-0a1b2c3d4e5f',
+	description:
+		"The contact's source_id in this inbox: contactIdentifier in the output of Create Conversation or Create Contact. Not the contact's numeric ID, email or name. Empty: the credential's Default Contact Identifier.",
+};
+
+export function readContactIdentifier(item: Item, client: ChatwootClient): string {
+	const typed = item.read.text(item.param('contactIdentifier'), 'Contact Identifier');
+	return typed || defaultContact(item, client.connection);
+}
+
+export const conversationIdField: INodeProperties = {
+	displayName: 'Conversation ID',
+	name: 'conversationId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. 42',
+	description:
+		"The conversation's number in Chatwoot: the ID in the output of Create Conversation or Get Many Conversations, also the number in the conversation's URL in Chatwoot",
+};
+
+export function readConversationId(item: Item): string {
+	const id = item.read.requiredText(item.param('conversationId'), 'Conversation ID');
+	if (!/^\d+$/.test(id)) {
+		throw item.invalid(
+			'Conversation ID',
+			`must be a number, but got "${id}"`,
+			"Use id from Create Conversation's output, not the conversation's uuid.",
+		);
+	}
+	return id;
+}
+
+export const contactPath = (contactIdentifier: string) =>
+	`/contacts/${encodeURIComponent(contactIdentifier)}`;
