@@ -1,25 +1,11 @@
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
-import { WebhookContext } from 'n8n-core';
-import {
-	Workflow,
-	type ICredentialDataDecryptedObject,
-	type ICredentialType,
-	type IDataObject,
-	type INode,
-	type INodeExecutionData,
-	type INodeTypes,
-	type IWebhookData,
-	type IWorkflowExecuteAdditionalData,
-	type WorkflowExecuteMode,
-} from 'n8n-workflow';
+import type { IDataObject, WorkflowExecuteMode } from 'n8n-workflow';
 
 import { ChatwootApi } from '../credentials/ChatwootApi.credentials';
 import { ChatwootTrigger } from '../nodes/ChatwootTrigger/ChatwootTrigger.node';
 import { forgetAllDeliveries } from '../nodes/ChatwootTrigger/deliveries';
-import { TestCredentialsHelper } from './engine/run-node';
+import { WebhookHarness, type WebhookHarnessOptions } from './engine/run-webhook';
 import {
 	chatwootDelivery,
 	conversationCreated,
@@ -34,7 +20,6 @@ import {
 import { codexLinks, readmeAnchors } from './readme-links';
 
 const SECRET = 'inbox-webhook-secret-7f3a9c';
-const TYPE = 'test.chatwootTrigger';
 
 interface Setup {
 	secret?: string;
@@ -42,119 +27,40 @@ interface Setup {
 	mode?: WorkflowExecuteMode;
 }
 
-/**
- * n8n's webhook server in miniature: reads the raw body as n8n's rawBodyReader does, parses
- * JSON, runs the node's webhook() in n8n-core's real WebhookContext, and counts the executions
- * it would start (n8n starts one when webhook() returns workflowData).
- */
-class WebhookServer {
-	readonly executions: INodeExecutionData[][][] = [];
-	private server?: Server;
-	setup: Setup = {};
-
-	get url(): string {
-		return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/webhook/chatwoot`;
-	}
-
-	async start(): Promise<void> {
-		this.server = createServer((req, res) => void this.handle(req, res));
-		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-	}
-
-	async stop(): Promise<void> {
-		await new Promise((resolve) => this.server?.close(resolve));
-	}
-
-	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-		const chunks: Buffer[] = [];
-		for await (const chunk of req) chunks.push(chunk as Buffer);
-		const rawBody = Buffer.concat(chunks);
-		const request = Object.assign(req, {
-			rawBody,
-			body: req.headers['content-type']?.startsWith('application/json')
-				? JSON.parse(rawBody.toString('utf8'))
-				: {},
-		});
-		const response = Object.assign(res, {
-			status(code: number) {
-				res.statusCode = code;
-				return response;
+function harnessOptions(setup: Setup): WebhookHarnessOptions {
+	return {
+		nodeType: new ChatwootTrigger(),
+		parameters: { events: setup.events ?? ['message_created:incoming'] },
+		credentials: {
+			chatProvidersChatwootApi: {
+				baseUrl: 'https://chat.example.com',
+				inboxSecret: 'inbox-identifier',
+				webhookSecret: setup.secret ?? '',
 			},
-			json(value: unknown) {
-				res.setHeader('content-type', 'application/json');
-				res.end(JSON.stringify(value));
-				return response;
-			},
-		});
-		const trigger = new ChatwootTrigger();
-		const node: INode = {
-			id: 'chatwoot-trigger-node',
-			name: 'Chatwoot Trigger',
-			type: TYPE,
-			typeVersion: 1,
-			position: [0, 0],
-			webhookId: 'b7c9d0e1-chatwoot',
-			parameters: { events: this.setup.events ?? ['message_created:incoming'] },
-			credentials: { chatProvidersChatwootApi: { id: 'cred-1', name: 'Chatwoot' } },
-		};
-		const nodeTypes: INodeTypes = {
-			getByName: () => trigger,
-			getByNameAndVersion: () => trigger,
-			getKnownTypes: () => ({}),
-		};
-		const workflow = new Workflow({
-			id: 'trigger-workflow',
-			nodes: [node],
-			connections: {},
-			active: true,
-			nodeTypes,
-		});
-		const credential: ICredentialDataDecryptedObject = {
-			baseUrl: 'https://chat.example.com',
-			inboxSecret: 'inbox-identifier',
-			webhookSecret: this.setup.secret ?? '',
-		};
-		const types = new Map<string, ICredentialType>([
-			['chatProvidersChatwootApi', new ChatwootApi()],
-		]);
-		const additionalData = {
-			credentialsHelper: new TestCredentialsHelper(
-				types,
-				new Map([['chatProvidersChatwootApi', credential]]),
-			),
-			httpRequest: request,
-			httpResponse: response,
-			webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
-			variables: {},
-		} as unknown as IWorkflowExecuteAdditionalData;
-		const webhookData = {
-			webhookDescription: trigger.description.webhooks![0],
-			node: node.name,
-			workflowId: workflow.id,
-			httpMethod: 'POST',
-			path: 'chatwoot',
-		} as unknown as IWebhookData;
-		const context = new WebhookContext(
-			workflow,
-			node,
-			additionalData,
-			this.setup.mode ?? 'webhook',
-			webhookData,
-			[],
-			null,
-		);
-		const result = await trigger.webhook!.call(context);
-		if (result.noWebhookResponse) return;
-		if (result.workflowData) this.executions.push(result.workflowData);
-		response.status(200).json(result.webhookResponse ?? { message: 'Workflow was started' });
-	}
+		},
+		credentialTypes: [new ChatwootApi()],
+		mode: setup.mode,
+	};
 }
 
-const server = new WebhookServer();
-beforeAll(async () => await server.start());
-afterAll(async () => await server.stop());
+/** n8n's webhook server in miniature (test/engine/run-webhook.ts), set up per test. */
+const harness = new WebhookHarness(harnessOptions({}));
+const server = {
+	get executions() {
+		return harness.started;
+	},
+	set setup(setup: Setup) {
+		harness.configure(harnessOptions(setup));
+	},
+	get url() {
+		return harness.url;
+	},
+};
+beforeAll(async () => await harness.start());
+afterAll(async () => await harness.stop());
 beforeEach(() => {
-	server.executions.length = 0;
+	harness.started.length = 0;
+	harness.thrown.length = 0;
 	server.setup = {};
 	forgetAllDeliveries();
 });
@@ -167,7 +73,7 @@ async function send(delivery: ChatwootDelivery) {
 }
 
 function started(): IDataObject[] {
-	return server.executions.map((execution) => execution[0][0].json);
+	return server.executions.map((items) => items[0]);
 }
 
 describe('Chatwoot Trigger: deliveries signed with the webhook secret (Chatwoot 4.11.2+)', () => {

@@ -1166,3 +1166,329 @@ describe('Chert › As an AI Agent tool: every field says what it takes', () => 
 		}
 	});
 });
+
+/** Opens a chat through Create Chat, as the first node of a follow-up workflow does. */
+async function openChat(to = LEAD, credential: Credential = {}): Promise<string> {
+	const result = await run({ to }, { credential, executionId: `open-${to}-${Math.random()}` });
+	expect(result.error).toBeUndefined();
+	return (result.items[0].json.chat as IDataObject).id as string;
+}
+
+function followUp(
+	parameters: INodeParameters,
+	extra: Partial<RunNodeOptions> & { credential?: Credential } = {},
+) {
+	return run({ resource: 'message', operation: 'send', ...parameters }, extra);
+}
+
+function listMessages(
+	parameters: INodeParameters,
+	extra: Partial<RunNodeOptions> & { credential?: Credential } = {},
+) {
+	return run({ resource: 'message', operation: 'getMany', ...parameters }, extra);
+}
+
+const sendRequests = () => fake.requestsTo('POST', /^\/api\/v1\/chats\/[^/]+\/messages$/);
+const sentMessage = (index = 0) =>
+	(sendRequests()[index].body as IDataObject).message as IDataObject;
+const outbound = (chatId: string) =>
+	fake.messages.filter((m) => m.chatId === chatId && m.direction === 'outbound');
+
+describe('Chert › Message › Send: a follow-up in an existing chat', () => {
+	it('posts the parts wrapped in message, with an idempotency key, to the chat from Create Chat', async () => {
+		const chatId = await openChat();
+		const result = await followUp(
+			{
+				chatId: '={{ $json.chatId }}',
+				parts: parts(text('How about 3pm PT?')),
+			},
+			{ items: [{ json: { chatId } }] },
+		);
+		expect(result.error).toBeUndefined();
+		const [request] = sendRequests();
+		expect(request.path).toBe(`/api/v1/chats/${chatId}/messages`);
+		expect(request.body).toEqual({
+			message: {
+				parts: [{ type: 'text', value: 'How about 3pm PT?' }],
+				idempotency_key: expect.stringMatching(/^n8n-[0-9a-f]{48}$/),
+			},
+		});
+		expect(result.items[0].json.message).toMatchObject({
+			chat_id: chatId,
+			direction: 'outbound',
+			parts: [{ type: 'text', value: 'How about 3pm PT?' }],
+		});
+		expect(outbound(chatId)).toHaveLength(2);
+	});
+
+	it('allows a URL in the text of a follow-up (only a first message refuses it)', async () => {
+		const chatId = await openChat();
+		const result = await followUp({
+			chatId,
+			parts: parts(text('Slides: https://example.com/deck'), link('https://example.com/demo')),
+		});
+		expect(result.error).toBeUndefined();
+		expect(sentMessage().parts).toEqual([
+			{ type: 'text', value: 'Slides: https://example.com/deck' },
+			{ type: 'rich_link', url: 'https://example.com/demo' },
+		]);
+	});
+
+	it('sends rich links and files in a group chat, which its first message could not carry', async () => {
+		const chatId = await openChat(GROUP);
+		const result = await followUp(
+			{
+				chatId,
+				parts: parts(media(), text('Our card, and the deck:'), link('https://example.com/deck')),
+			},
+			{ items: [withFile()] },
+		);
+		expect(result.error).toBeUndefined();
+		const [attachment] = fake.attachments.values();
+		expect(attachment.bytes?.toString('utf8')).toBe(VCARD);
+		expect(sentMessage().parts).toEqual([
+			{ type: 'media', attachment_id: attachment.id },
+			{ type: 'text', value: 'Our card, and the deck:' },
+			{ type: 'rich_link', url: 'https://example.com/deck' },
+		]);
+		expect(fake.chats.get(chatId)?.to).toHaveLength(2);
+	});
+
+	it('signs the follow-up over its exact bytes', async () => {
+		const signed = { authMethod: 'signed', tenantSlug: 'acme-sales' } as const;
+		const chatId = await openChat(LEAD, signed);
+		const result = await followUp(
+			{ chatId, parts: parts(text('Olá – 3pm?')) },
+			{ credential: signed },
+		);
+		expect(result.error).toBeUndefined();
+		expect(signatureOf(sendRequests()[0], fake.singleTenant.signingSecret).valid).toBe(true);
+	});
+
+	it('a chat Chert does not know (2002) says where the chat ID comes from', async () => {
+		const result = await followUp({
+			chatId: '0f2d3c1a-8b4e-4f6a-90d2-1a3b4c5d6e7f',
+			parts: parts(text('Hi again')),
+		});
+		expect(result.error?.message).toBe(
+			'Chert: Chat 0f2d3c1a-8b4e-4f6a-90d2-1a3b4c5d6e7f not found',
+		);
+		expect(result.error?.description).toContain("chat ID from Create Chat's output");
+		expect(result.error?.description).toMatch(/HTTP 404, code 2002, trace ID trc_\d+/);
+		expect(sendRequests()).toHaveLength(1);
+	});
+
+	it("a chat of another tenant is not found (2002): Chert's chats are per tenant", async () => {
+		const chatId = await openChat();
+		const result = await followUp(
+			{ chatId, parts: parts(text('Hi')) },
+			{
+				credential: { signingSecret: fake.multiTenant.signingSecret, tenantSlug: 'globex-west' },
+			},
+		);
+		expect(result.error?.description).toContain('code 2002');
+		expect(outbound(chatId)).toHaveLength(1);
+	});
+});
+
+describe('Chert › Message › Send: bad input is refused before any request', () => {
+	const eleven = Array.from({ length: 11 }, (_, i) =>
+		i % 2 === 0 ? text(`Part ${i}`) : link(`https://example.com/${i}`),
+	);
+	it.each([
+		['no Chat ID', { chatId: '={{ "" }}' }, 'Chat ID is required [item 0]'],
+		[
+			'a Chat ID that is not one',
+			{ chatId: '../phone-numbers' },
+			'Chat ID "../phone-numbers" is not a chat ID [item 0]',
+		],
+		['no parts', { parts: parts() }, 'Message Parts must have at least one part [item 0]'],
+		[
+			'11 parts',
+			{ parts: parts(...eleven) },
+			'Message Parts must have at most 10 parts, but there are 11 [item 0]',
+		],
+		[
+			'two text parts in a row',
+			{ parts: parts(text('Hi'), text('there')) },
+			'Message Parts 1 and 2 are both text [item 0]',
+		],
+		[
+			'a link that is not a web address',
+			{ parts: parts(link('example.com/demo')) },
+			'Message Part 1 (Rich Link) Link',
+		],
+		[
+			'a file the item does not have',
+			{ parts: parts(media('attachment')) },
+			'Message Part 1 (Media) names the binary field "attachment", but the input item has no such field [item 0]',
+		],
+	])('%s', async (_, parameters, message) => {
+		const result = await followUp({ chatId: 'chat-1', parts: parts(text('Hi')), ...parameters });
+		expect(result.error?.message).toContain(message);
+		expect(fake.requests).toHaveLength(0);
+	});
+});
+
+describe('Chert › Message › Send: never sent twice, retried safely', () => {
+	it('the key depends on execution, node and item: a re-run of the execution makes Chert replay', async () => {
+		const chatId = await openChat();
+		// Different input content, so the node's memory of the first run does not answer.
+		const first = await followUp(
+			{ chatId },
+			{ executionId: 'exec-send', items: [{ json: { attempt: 1 } }] },
+		);
+		const again = await followUp(
+			{ chatId },
+			{ executionId: 'exec-send', items: [{ json: { attempt: 2 } }] },
+		);
+		const other = await followUp({ chatId }, { executionId: 'exec-other' });
+		expect(sentMessage(0).idempotency_key).toBe(sentMessage(1).idempotency_key);
+		expect(sentMessage(2).idempotency_key).not.toBe(sentMessage(0).idempotency_key);
+		expect((again.items[0].json.message as IDataObject).id).toBe(
+			(first.items[0].json.message as IDataObject).id,
+		);
+		expect(other.error).toBeUndefined();
+		expect(outbound(chatId)).toHaveLength(3);
+	});
+
+	it('a dropped connection after Chert sent it: re-sent with the same key and bytes, one message', async () => {
+		const chatId = await openChat();
+		fake.loseNextAnswer = true;
+		const result = await followUp({ chatId });
+		expect(result.error).toBeUndefined();
+		expect(sendRequests()).toHaveLength(2);
+		expect(sendRequests()[1].rawBody).toBe(sendRequests()[0].rawBody);
+		expect(outbound(chatId)).toHaveLength(2);
+		expect((result.items[0].json.message as IDataObject).id).toBe(outbound(chatId)[1].id);
+	});
+
+	it('retries an error Chert marks retryable; never one it marks not retryable', async () => {
+		const chatId = await openChat();
+		const messages = /^\/api\/v1\/chats\/[^/]+\/messages$/;
+		fake.script(
+			'POST',
+			messages,
+			fake.failure(502, CODES.deliveryFailed, 'Downstream delivery failed', true),
+		);
+		expect((await followUp({ chatId })).error).toBeUndefined();
+		expect(sendRequests()).toHaveLength(2);
+		fake.script(
+			'POST',
+			messages,
+			fake.failure(503, CODES.linesSaturated, 'All sender lines are saturated', false),
+		);
+		const refused = await followUp({ chatId }, { executionId: 'exec-saturated' });
+		expect(refused.error?.message).toBe('Chert: All sender lines are saturated');
+		expect(sendRequests()).toHaveLength(3);
+	});
+
+	it('429: waits for Retry-After, then sends once', async () => {
+		const chatId = await openChat();
+		fake.script('POST', /^\/api\/v1\/chats\/[^/]+\/messages$/, fake.rateLimited(1));
+		const started = Date.now();
+		const result = await followUp({ chatId });
+		expect(result.error).toBeUndefined();
+		expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+		expect(outbound(chatId)).toHaveLength(2);
+	});
+
+	it("uses the user's own key", async () => {
+		const chatId = await openChat();
+		await followUp({ chatId, options: { idempotencyKey: 'followup-day-3' } });
+		expect(sentMessage().idempotency_key).toBe('followup-day-3');
+	});
+
+	it('Continue On Fail: one bad item among good ones, each output paired with its input', async () => {
+		const chatId = await openChat();
+		const result = await followUp(
+			{ chatId: '={{ $json.chatId }}', parts: parts(text('={{ $json.text }}')) },
+			{
+				continueOnFail: true,
+				items: [
+					{ json: { chatId, text: 'First' } },
+					{ json: { chatId: '', text: 'Second' } },
+					{ json: { chatId: 'no-such-chat', text: 'Third' } },
+					{ json: { chatId, text: 'Fourth' } },
+				],
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((i) => i.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 2 },
+			{ item: 3 },
+		]);
+		expect(result.items[1].json.error).toBe('Chat ID is required [item 1]');
+		expect(result.items[2].json).toMatchObject({ code: CODES.chatNotFound, statusCode: 404 });
+		expect(outbound(chatId).map((m) => (m.parts[0] as IDataObject).value)).toEqual([
+			'Hi Sam - got a minute?',
+			'First',
+			'Fourth',
+		]);
+		expectNoSecret(result.items);
+	});
+});
+
+describe("Chert › Message › Get Many: a chat's messages, sent and received", () => {
+	it('one item per message, oldest first, replies included', async () => {
+		const chatId = await openChat();
+		fake.receive(chatId, 'Sure, what time?');
+		const result = await listMessages({ chatId, returnAll: true });
+		expect(result.error).toBeUndefined();
+		expect(fake.requestsTo('GET', `/api/v1/chats/${chatId}/messages`)).toHaveLength(1);
+		expect(
+			result.items.map((i) => [i.json.direction, (i.json.parts as IDataObject[])[0].value]),
+		).toEqual([
+			['outbound', 'Hi Sam - got a minute?'],
+			['inbound', 'Sure, what time?'],
+		]);
+		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 0 }]);
+	});
+
+	it('Limit keeps the most recent messages, still oldest first', async () => {
+		const chatId = await openChat();
+		for (const reply of ['One', 'Two', 'Three']) fake.receive(chatId, reply);
+		const result = await listMessages({ chatId, returnAll: false, limit: 2 });
+		expect(result.items.map((i) => (i.json.parts as IDataObject[])[0].value)).toEqual([
+			'Two',
+			'Three',
+		]);
+	});
+
+	it('a chat with no messages gives no items', async () => {
+		const chatId = await openChat();
+		fake.messages.length = 0;
+		const result = await listMessages({ chatId, returnAll: true });
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(0);
+	});
+
+	it('a read is retried: 429 waited out, a retryable 5xx tried again', async () => {
+		const chatId = await openChat();
+		const path = `/api/v1/chats/${chatId}/messages`;
+		fake.script(
+			'GET',
+			path,
+			fake.rateLimited(0),
+			fake.failure(503, 3002, 'Delivery unavailable', true),
+		);
+		const result = await listMessages({ chatId, returnAll: true });
+		expect(result.error).toBeUndefined();
+		expect(fake.requestsTo('GET', path)).toHaveLength(3);
+		expect(result.items).toHaveLength(1);
+	});
+
+	it('an unknown chat is refused by Chert with 2002', async () => {
+		const result = await listMessages({ chatId: 'no-such-chat', returnAll: true });
+		expect(result.error?.message).toBe('Chert: Chat no-such-chat not found');
+		expect(result.error?.description).toMatch(/HTTP 404, code 2002, trace ID trc_\d+/);
+	});
+
+	it('refuses a Limit below 1 from an expression before any request', async () => {
+		const result = await listMessages({ chatId: 'chat-1', returnAll: false, limit: '={{ 0 }}' });
+		expect(result.error?.message).toBe('Limit must be a whole number of 1 or more, not 0 [item 0]');
+		expect(fake.requests).toHaveLength(0);
+	});
+});

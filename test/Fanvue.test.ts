@@ -676,6 +676,299 @@ describe('Fanvue › for the AI Agent and for help links', () => {
 	});
 });
 
+const MEDIA = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
+const TEMPLATE = '7e57a7e0-0000-4000-8000-000000000001';
+const send = (parameters: Record<string, unknown>, extra: Parameters<typeof run>[1] = {}) =>
+	run({ resource: 'message', operation: 'send', ...parameters }, extra);
+
+describe('Fanvue › Create Chat: first message (POST /chats/{userUuid}/message once the chat exists)', () => {
+	it('opens the chat, then sends the text, media and price', async () => {
+		const result = await run({
+			fan: byId(ADA),
+			options: { firstMessage: 'Welcome!', firstMessageMediaUuids: MEDIA, firstMessagePrice: 500 },
+		});
+		expect(result.error).toBeUndefined();
+		expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+			'POST /chats',
+			`POST /chats/${ADA}/message`,
+		]);
+		expect(fake.messages[0].body).toEqual({ text: 'Welcome!', mediaUuids: [MEDIA], price: 500 });
+		expect(result.items[0].json).toMatchObject({
+			created: true,
+			firstMessage: { sent: true, messageUuid: fake.messages[0].messageUuid },
+		});
+	});
+
+	it('as an agency creator: POST /creators/{uuid}/chats/{userUuid}/message', async () => {
+		const result = await run({
+			creator: picked(LUNA, 'Luna Star'),
+			fan: byId(GRACE),
+			options: { firstMessage: 'Hi from Luna' },
+		});
+		expect(result.error).toBeUndefined();
+		expect(fake.messages.map((m) => m.chat)).toEqual([`${LUNA}/${GRACE}`]);
+	});
+
+	it('a refused first message does not fail the item: the chat is created and the output says why', async () => {
+		fake.script('POST', `/chats/${ADA}/message`, {
+			status: 400,
+			body: { errors: ['text contains a forbidden word'] },
+		});
+		const result = await run({ fan: byId(ADA), options: { firstMessage: 'Hello' } });
+		expect(result.error).toBeUndefined();
+		expect(fake.chats).toEqual([`self/${ADA}`]);
+		expect(result.items[0].json).toMatchObject({
+			created: true,
+			firstMessage: {
+				sent: false,
+				error: 'Fanvue: text contains a forbidden word',
+				statusCode: 400,
+			},
+		});
+		expect(
+			String((result.items[0].json.firstMessage as { description: string }).description),
+		).toContain('send the message with Message > Send instead');
+		expectNoSecret(result);
+	});
+
+	it('a first message whose connection drops is not sent again', async () => {
+		fake.script('POST', `/chats/${ADA}/message`, { status: 201, drop: true });
+		const result = await run({ fan: byId(ADA), options: { firstMessage: 'Hello' } });
+		expect(result.error).toBeUndefined();
+		expect(fake.requestsTo('POST', `/chats/${ADA}/message`)).toHaveLength(1);
+		expect(result.items[0].json.firstMessage).toMatchObject({ sent: false });
+		expect(
+			String((result.items[0].json.firstMessage as { description: string }).description),
+		).toContain('may have reached Fanvue');
+	});
+
+	it.each([
+		[
+			'a price under 300 cents',
+			{ firstMessage: 'Hi', firstMessagePrice: 299 },
+			'First Message Price (Cents) must be 0 (free) or at least 300 cents, but got "299" [item 0]',
+		],
+		[
+			'a media UUID that is not a UUID',
+			{ firstMessageMediaUuids: 'pic-1' },
+			'First Message Media UUIDs must be a UUID, but got "pic-1" [item 0]',
+		],
+		[
+			'text over 5,000 characters',
+			{ firstMessage: 'x'.repeat(5001) },
+			'First Message must be at most 5000 characters, but has 5001 [item 0]',
+		],
+	])('%s is refused before the chat is opened', async (_case, options, message) => {
+		const result = await run({ fan: byId(ADA), options });
+		expect(result.error?.message).toBe(message);
+		expect(fake.requests).toHaveLength(0);
+	});
+});
+
+describe('Fanvue › Message › Send (POST /chats/{userUuid}/message, no idempotency key)', () => {
+	it('sends text, media, price and template and returns the messageUuid', async () => {
+		const result = await send({
+			fan: byId(ADA),
+			text: 'New set just for you',
+			options: { mediaUuids: [MEDIA], price: 300, templateUuid: TEMPLATE },
+		});
+		expect(result.error).toBeUndefined();
+		const [request] = fake.requestsTo('POST', `/chats/${ADA}/message`);
+		expect(header(request, 'x-fanvue-api-version')).toBe('2025-06-26');
+		expect(request.body).toEqual({
+			text: 'New set just for you',
+			mediaUuids: [MEDIA],
+			price: 300,
+			templateUuid: TEMPLATE,
+		});
+		expect(result.items[0].json).toEqual({
+			fanUuid: ADA,
+			creatorUuid: null,
+			sent: true,
+			messageUuid: fake.messages[0].messageUuid,
+		});
+		expectNoSecret(result);
+	});
+
+	it('as an agency creator (the Creator locator)', async () => {
+		const result = await send({ creator: picked(LUNA, 'Luna'), fan: byId(GRACE), text: 'Hi' });
+		expect(result.error).toBeUndefined();
+		expect(fake.requestsTo('POST', `/creators/${LUNA}/chats/${GRACE}/message`)).toHaveLength(1);
+		expect(result.items[0].json.creatorUuid).toBe(LUNA);
+	});
+
+	it.each([
+		['no text, media or template', { fan: byId(ADA), text: '' }, 'Text is required [item 0]'],
+		[
+			'text over 5,000 characters',
+			{ fan: byId(ADA), text: 'x'.repeat(5001) },
+			'Text must be at most 5000 characters, but has 5001 [item 0]',
+		],
+		[
+			'a price under the minimum',
+			{ fan: byId(ADA), text: 'Hi', options: { price: 2.99 } },
+			'Price (Cents) must be 0 (free) or at least 300 cents, but got "2.99" [item 0]',
+		],
+		[
+			'a template that is not a UUID',
+			{ fan: byId(ADA), text: 'Hi', options: { templateUuid: 'welcome' } },
+			'Template UUID must be a UUID, but got "welcome" [item 0]',
+		],
+		[
+			'a fan that is not a UUID',
+			{ fan: byId('={{ "ada" }}'), text: 'Hi' },
+			'Fan must be a UUID, but got "ada" [item 0]',
+		],
+	])('%s: refused before sending', async (_case, parameters, message) => {
+		const result = await send(parameters);
+		expect(result.error?.message).toBe(message);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it("Fanvue's validation errors and a missing chat, in Fanvue's words", async () => {
+		fake.script('POST', `/chats/${ADA}/message`, {
+			status: 400,
+			body: { errors: ['price must not be less than 300'] },
+		});
+		const invalid = await send({ fan: byId(ADA), text: 'Hi' });
+		expect(invalid.error?.message).toBe('Fanvue: price must not be less than 300');
+		expect(invalid.error?.description).toContain('Check the fields named in the message');
+		const missing = await send({ fan: byId(UNKNOWN_FAN), text: 'Hi' });
+		expect(missing.error?.message).toBe('Fanvue: Chat not found');
+		expect(missing.error?.description).toContain('Create Chat first');
+	});
+
+	it('403: names write:chat', async () => {
+		fake.grantedScopes.delete('write:chat');
+		const result = await send({ fan: byId(ADA), text: 'Hi' });
+		expect(result.error?.description).toContain('lacks a scope this needs (write:chat).');
+	});
+
+	it('429 with Retry-After: waits and sends once (a 429 was not acted on)', async () => {
+		fake.script('POST', `/chats/${ADA}/message`, {
+			status: 429,
+			headers: { 'retry-after': '1' },
+			body: { error: 'Too many requests' },
+		});
+		const started = Date.now();
+		const result = await send({ fan: byId(ADA), text: 'Hi' });
+		expect(result.error).toBeUndefined();
+		expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+		expect(fake.messages).toHaveLength(1);
+	});
+
+	it.each([
+		['a dropped connection', { status: 201, drop: true }],
+		['a 500', { status: 500, body: { message: 'Internal error' } }],
+	])('%s after the request reached Fanvue: never sent again', async (_case, answer) => {
+		fake.script('POST', `/chats/${ADA}/message`, answer);
+		const result = await send({ fan: byId(ADA), text: 'Hi' });
+		expect(result.error).toBeDefined();
+		expect(fake.requestsTo('POST', `/chats/${ADA}/message`)).toHaveLength(1);
+		expectNoSecret(result);
+	});
+
+	it('Continue On Fail: one bad item among good ones, pairedItem kept', async () => {
+		const result = await send(
+			{ fan: byId('={{ $json.fan }}'), text: '={{ $json.text }}' },
+			{
+				continueOnFail: true,
+				items: [
+					{ json: { fan: ADA, text: 'one' } },
+					{ json: { fan: 'nope', text: 'two' } },
+					{ json: { fan: UNKNOWN_FAN, text: 'three' } },
+					{ json: { fan: GRACE, text: 'four' } },
+				],
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((i) => i.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
+		expect(result.items[0].json.sent).toBe(true);
+		expect(result.items[1].json.error).toBe('Fan must be a UUID, but got "nope" [item 1]');
+		expect(result.items[2].json).toMatchObject({
+			error: 'Fanvue: Chat not found',
+			statusCode: 404,
+		});
+		expect(result.items[3].json.sent).toBe(true);
+		expect(fake.messages.map((m) => m.body.text)).toEqual(['one', 'four']);
+	});
+});
+
+describe('Fanvue › Chat › Get Many (GET /chats, GET /creators/{uuid}/chats)', () => {
+	const getMany = (parameters: Record<string, unknown>) =>
+		run({ operation: 'getMany', ...parameters });
+
+	it('one item per chat, up to Limit', async () => {
+		const result = await getMany({ limit: 2 });
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((i) => (i.json.user as { uuid: string }).uuid)).toEqual([ADA, GRACE]);
+		expect(result.items[0].pairedItem).toEqual({ item: 0 });
+	});
+
+	it("Return All follows Fanvue's pages (hasMore)", async () => {
+		const extra = Array.from({ length: 60 }, (_, i) => ({
+			uuid: `f3000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+			handle: `g${i}`,
+			displayName: `G ${i}`,
+			contactable: true,
+		}));
+		fake.fans.push(...extra);
+		try {
+			const result = await getMany({ returnAll: true });
+			expect(result.items).toHaveLength(63);
+			expect(fake.requestsTo('GET', '/chats').map((r) => r.query.page)).toEqual(['1', '2']);
+		} finally {
+			fake.fans.splice(3);
+		}
+	});
+
+	it('Search goes to Fanvue; Filter is sent as a repeated parameter', async () => {
+		const found = await getMany({ returnAll: true, options: { search: 'grace' } });
+		expect(found.items.map((i) => (i.json.user as { uuid: string }).uuid)).toEqual([GRACE]);
+		expect(fake.requests[0].query.search).toBe('grace');
+		const unread = await getMany({ returnAll: true, options: { filter: ['unread'] } });
+		expect(unread.error).toBeUndefined();
+		expect(fake.requests[1].query.filter).toBe('unread');
+		expect(unread.items).toHaveLength(0);
+	});
+
+	it("an agency creator's chats, searched by the node", async () => {
+		const result = await getMany({
+			creator: picked(LUNA, 'Luna'),
+			returnAll: true,
+			options: { search: 'zoe' },
+		});
+		expect(result.error).toBeUndefined();
+		expect(fake.requestsTo('GET', `/creators/${LUNA}/chats`)).toHaveLength(1);
+		expect(result.items.map((i) => (i.json.user as { handle: string }).handle)).toEqual(['zoe']);
+		expect(result.items[0].json.creatorUuid).toBe(LUNA);
+	});
+
+	it('bad input is refused before any request', async () => {
+		const filter = await getMany({
+			creator: picked(LUNA, 'Luna'),
+			options: { filter: ['unread'] },
+		});
+		expect(filter.error?.message).toBe(
+			"Filter works only for the connected account's chats [item 0]",
+		);
+		const search = await getMany({ options: { search: 'x'.repeat(101) } });
+		expect(search.error?.message).toBe(
+			'Search must be at most 100 characters, but has 101 [item 0]',
+		);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('403: names read:chat; 404: an unknown creator', async () => {
+		fake.grantedScopes.delete('read:chat');
+		const denied = await getMany({});
+		expect(denied.error?.description).toContain('lacks a scope this needs (read:chat).');
+		fake.reset();
+		const unknown = await getMany({ creator: byId(UNKNOWN_CREATOR) });
+		expect(unknown.error?.message).toBe('Fanvue: Creator not found');
+	});
+});
+
 // Last: these leave the shared per-credential pacer waiting for Fanvue's reset.
 describe('Fanvue › rate limits: 200 requests per 60 s, X-RateLimit-* headers, Retry-After', () => {
 	// Only requests already in flight when Fanvue said "0 remaining" can meet a 429.

@@ -474,6 +474,28 @@ describe('Recoup › for the AI Agent and for help links', () => {
 		expect(field('chatId')?.description).toContain('UUID');
 	});
 
+	it('tells a model where the Chat ID of Get Messages, Update Topic and Delete comes from', () => {
+		const chatIds = description.properties.filter(
+			(p) => p.name === 'chatId' && p.displayOptions?.show?.operation?.[0] !== 'create',
+		);
+		expect(chatIds.map((p) => p.displayOptions?.show?.operation)).toEqual([
+			['delete'],
+			['getMessages'],
+			['updateTopic'],
+		]);
+		for (const p of chatIds) {
+			expect(p.description).toMatch(/UUID.*output of Create or Get Many/);
+		}
+		const operations = description.properties.find((p) => p.name === 'operation');
+		expect(operations?.options?.map((o) => ('action' in o ? o.action : ''))).toEqual([
+			'Create a chat',
+			'Delete a chat',
+			'Get many chats',
+			'Get messages of a chat',
+			'Update the topic of a chat',
+		]);
+	});
+
 	it("links the credential and the node's docs to this package's Recoup setup in the README", () => {
 		const repository = repositoryUrl();
 		const codex = codexLinks('Recoup');
@@ -485,5 +507,413 @@ describe('Recoup › for the AI Agent and for help links', () => {
 		const anchors = readmeAnchors();
 		expect(anchors).toContain('recoup');
 		expect(anchors).toContain('credential-recoup-api');
+	});
+});
+
+// ---- Conversations that go on (issue 18): list, read, rename and delete chats ----
+
+const OWN_CHAT = '0c0c0c0c-aaaa-4aaa-8aaa-000000000001';
+const OTHER_CHAT = '0c0c0c0c-aaaa-4aaa-8aaa-000000000002';
+const QUIET_CHAT = '0c0c0c0c-aaaa-4aaa-8aaa-000000000003';
+const FOREIGN_CHAT = '0c0c0c0c-aaaa-4aaa-8aaa-000000000009';
+const MISSING_CHAT = '0c0c0c0c-aaaa-4aaa-8aaa-0000000000ff';
+
+function seedChats() {
+	fake.addChat(
+		{ id: OWN_CHAT, artist_id: ARTIST, topic: 'Tour plan', updated_at: '2026-01-02T00:00:00Z' },
+		['Plan the spring tour', 'Here is a plan: …', 'Add Berlin'],
+	);
+	fake.addChat({ id: OTHER_CHAT, topic: 'Press kit', updated_at: '2026-01-03T00:00:00Z' }, [
+		'Draft a press kit',
+	]);
+	// No message yet: Recoup leaves it out of its list.
+	fake.addChat({ id: QUIET_CHAT, topic: 'Empty', updated_at: '2026-01-04T00:00:00Z' });
+	fake.addChat({ id: FOREIGN_CHAT, account_id: OTHER_ACCOUNT, topic: 'Label chat' }, ['Hi']);
+}
+
+describe('Recoup › Chat Get Many', () => {
+	beforeEach(seedChats);
+	const getMany = (parameters: Record<string, unknown> = {}, extra = {}) =>
+		run({ operation: 'getAll', returnAll: true, ...parameters }, extra);
+
+	it("lists the key's chats, newest first, one item per chat in Create's output shape", async () => {
+		const result = await getMany();
+		expect(result.error).toBeUndefined();
+		const [request] = fake.requestsTo('GET', '/api/chats');
+		expect(request.query).toEqual({});
+		expect(result.items.map((i) => i.json.id)).toEqual([OTHER_CHAT, OWN_CHAT]);
+		expect(result.items[1].json).toEqual({
+			id: OWN_CHAT,
+			title: 'Tour plan',
+			accountId: fake.accountId,
+			artistId: ARTIST,
+			sessionId: null,
+			updatedAt: '2026-01-02T00:00:00Z',
+		});
+		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 0 }]);
+	});
+
+	it("reads the live handler's camelCase rows (title, sessionId) into the same keys", async () => {
+		fake.responseShape = 'live';
+		const result = await getMany();
+		expect(Object.keys(result.items[0].json)).toEqual([
+			'id',
+			'title',
+			'accountId',
+			'artistId',
+			'sessionId',
+			'updatedAt',
+		]);
+		expect(result.items[0].json).toMatchObject({
+			title: 'Press kit',
+			sessionId: expect.any(String),
+		});
+	});
+
+	it('filters by artist (artist_account_id), as Create takes the artist', async () => {
+		const result = await getMany({ artist: byId(ARTIST) });
+		expect(fake.requests[0].query).toEqual({ artist_account_id: ARTIST });
+		expect(result.items.map((i) => i.json.id)).toEqual([OWN_CHAT]);
+	});
+
+	it("lists another account's chats with Account ID (account_id)", async () => {
+		const result = await getMany({ options: { accountId: OTHER_ACCOUNT } });
+		expect(fake.requests[0].query).toEqual({ account_id: OTHER_ACCOUNT });
+		expect(result.items.map((i) => i.json.id)).toEqual([FOREIGN_CHAT]);
+	});
+
+	it('keeps the first Limit chats when Return All is off (default Limit 50)', async () => {
+		const limitedRun = await run({ operation: 'getAll', limit: 1 });
+		expect(limitedRun.items.map((i) => i.json.id)).toEqual([OTHER_CHAT]);
+		const byDefault = await run({ operation: 'getAll' });
+		expect(byDefault.items).toHaveLength(2);
+		expect(fake.requestsTo('GET', '/api/chats')).toHaveLength(2);
+	});
+
+	it('gives no item when Recoup lists no chat', async () => {
+		fake.chats.clear();
+		const result = await getMany();
+		expect(result.error).toBeUndefined();
+		expect(result.items).toEqual([]);
+	});
+
+	it('refuses a bad artist or account before sending', async () => {
+		const result = await getMany({ options: { accountId: 'acme' } });
+		expect(result.error?.message).toBe('Account ID must be a UUID, but got "acme" [item 0]');
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it("403: an account the key cannot reach, in Recoup's words", async () => {
+		const result = await getMany({
+			options: { accountId: '33333333-3333-4333-8333-333333333333' },
+		});
+		expect(result.error?.message).toBe('Recoup: Access denied to specified account_id');
+		expect(result.error?.description).toContain('cannot reach this account');
+	});
+
+	it('429: waits for Retry-After, then lists', async () => {
+		fake.script('GET', '/api/chats', {
+			status: 429,
+			headers: { 'retry-after': '1' },
+			body: { status: 'error', message: 'Too many requests' },
+		});
+		const started = Date.now();
+		const result = await getMany();
+		expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+		expect(result.items).toHaveLength(2);
+	});
+
+	it('a read is retried after a dropped connection', async () => {
+		fake.script('GET', '/api/chats', { status: 200, drop: true });
+		const result = await getMany();
+		expect(result.error).toBeUndefined();
+		expect(fake.requestsTo('GET', '/api/chats')).toHaveLength(2);
+	});
+});
+
+describe('Recoup › Chat Get Messages', () => {
+	beforeEach(seedChats);
+	const getMessages = (chatId: unknown, parameters: Record<string, unknown> = {}, extra = {}) =>
+		run({ operation: 'getMessages', chatId, returnAll: true, ...parameters }, extra);
+
+	it('gives one item per message, oldest first, with role and text', async () => {
+		const result = await getMessages(OWN_CHAT);
+		expect(result.error).toBeUndefined();
+		expect(fake.requests[0].path).toBe(`/api/chats/${OWN_CHAT}/messages`);
+		expect(result.items.map((i) => [i.json.role, i.json.text])).toEqual([
+			['user', 'Plan the spring tour'],
+			['assistant', 'Here is a plan: …'],
+			['user', 'Add Berlin'],
+		]);
+		expect(result.items[0].json).toEqual({
+			id: expect.any(String),
+			chatId: OWN_CHAT,
+			role: 'user',
+			text: 'Plan the spring tour',
+			updatedAt: '2026-01-01T00:00:00.000Z',
+			content: {
+				role: 'user',
+				parts: [{ type: 'text', text: 'Plan the spring tour' }],
+				content: 'Plan the spring tour',
+			},
+		});
+	});
+
+	it('reads the text from the parts when a message has no content string', async () => {
+		fake.script('GET', `/api/chats/${OWN_CHAT}/messages`, {
+			status: 200,
+			body: {
+				data: [
+					{
+						id: 'm1',
+						room_id: OWN_CHAT,
+						content: {
+							role: 'assistant',
+							parts: [
+								{ type: 'text', text: 'One' },
+								{ type: 'tool-call', toolName: 'x' },
+								{ type: 'text', text: 'Two' },
+							],
+						},
+						updated_at: '2026-01-01T00:00:00Z',
+					},
+				],
+			},
+		});
+		const result = await getMessages(OWN_CHAT);
+		expect(result.items[0].json.text).toBe('One\nTwo');
+	});
+
+	it('keeps the first Limit messages when Return All is off', async () => {
+		const result = await getMessages(OWN_CHAT, { returnAll: false, limit: 2 });
+		expect(result.items.map((i) => i.json.text)).toEqual([
+			'Plan the spring tour',
+			'Here is a plan: …',
+		]);
+	});
+
+	it('refuses a missing or malformed Chat ID before sending', async () => {
+		// An empty fixed value is flagged by n8n itself; an expression that gives nothing is checked here.
+		expect((await getMessages('={{ "" }}')).error?.message).toMatch(
+			/^Chat ID is required.*\[item 0\]$/,
+		);
+		expect((await getMessages('chat-1')).error?.message).toBe(
+			'Chat ID must be a UUID, but got "chat-1" [item 0]',
+		);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('404: says there is no such chat, and where a chat ID comes from', async () => {
+		const result = await getMessages(MISSING_CHAT);
+		expect(result.error?.message).toBe('Recoup: Chat room not found');
+		expect(result.error?.description).toContain("Create's or Get Many's output");
+		expect(result.error?.description).not.toContain('Base URL');
+	});
+
+	it("403: a chat of another account, in Recoup's words", async () => {
+		const result = await getMessages(FOREIGN_CHAT);
+		expect(result.error?.message).toBe('Recoup: Access denied to this chat');
+		expect(result.error?.description).toContain("Only the chat's owner");
+	});
+
+	it('Continue On Fail: a bad ID and an unknown chat among good ones, pairedItem kept', async () => {
+		const result = await run(
+			{ operation: 'getMessages', chatId: '={{ $json.chat }}', returnAll: true },
+			{
+				continueOnFail: true,
+				items: [
+					{ json: { chat: OTHER_CHAT } },
+					{ json: { chat: 'x' } },
+					{ json: { chat: MISSING_CHAT } },
+				],
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items[0].json.text).toBe('Draft a press kit');
+		expect(result.items[1].json.error).toBe('Chat ID must be a UUID, but got "x" [item 1]');
+		expect(result.items[2].json).toMatchObject({
+			error: 'Recoup: Chat room not found',
+			statusCode: 404,
+		});
+		expectNoSecret(result.items);
+	});
+});
+
+describe('Recoup › Chat Update Topic', () => {
+	beforeEach(seedChats);
+	const update = (topic: unknown, extra = {}, chatId: unknown = OWN_CHAT) =>
+		run({ operation: 'updateTopic', chatId, topic }, extra);
+
+	it('patches {chatId, topic} and answers the renamed chat', async () => {
+		const result = await update('Spring tour');
+		expect(result.error).toBeUndefined();
+		const [request] = fake.requestsTo('PATCH', '/api/chats');
+		expect(request.body).toEqual({ chatId: OWN_CHAT, topic: 'Spring tour' });
+		expect(result.items[0].json).toMatchObject({
+			id: OWN_CHAT,
+			title: 'Spring tour',
+			artistId: ARTIST,
+		});
+		expect(fake.chats.get(OWN_CHAT)?.topic).toBe('Spring tour');
+	});
+
+	it.each([
+		['={{ "" }}', 0],
+		['={{ "  " }}', 0],
+		['ab', 2],
+		['x'.repeat(51), 51],
+	])(
+		'refuses the topic %p (%i characters, spaces only count as none) before sending',
+		async (topic, length) => {
+			const result = await update(topic);
+			expect(result.error?.message).toBe(
+				`Topic must be 3 to 50 characters long, but has ${length} [item 0]`,
+			);
+			expect(fake.requests).toHaveLength(0);
+		},
+	);
+
+	it('accepts exactly 3 and exactly 50 characters, sent as typed', async () => {
+		expect((await update('abc')).error).toBeUndefined();
+		expect((await update(` ${'y'.repeat(48)} `)).error).toBeUndefined();
+		expect(fake.requests.map((r) => (r.body as { topic: string }).topic)).toEqual([
+			'abc',
+			` ${'y'.repeat(48)} `,
+		]);
+	});
+
+	it('is retried after a 500 or a dropped connection: the same topic again changes nothing more', async () => {
+		fake.script(
+			'PATCH',
+			'/api/chats',
+			{ status: 500, body: { status: 'error', error: 'Failed to update chat' } },
+			{ status: 200, drop: true },
+		);
+		const result = await update('Spring tour');
+		expect(result.error).toBeUndefined();
+		const attempts = fake.requestsTo('PATCH', '/api/chats');
+		expect(attempts).toHaveLength(3);
+		expect(new Set(attempts.map((a) => a.rawBody)).size).toBe(1);
+		expect(result.items[0].json.title).toBe('Spring tour');
+	});
+
+	it("400: Recoup's own length check, should one get through, reads in its words", async () => {
+		fake.script('PATCH', '/api/chats', {
+			status: 400,
+			body: {
+				status: 'error',
+				missing_fields: ['topic'],
+				error: 'topic must be between 3 and 50 characters',
+			},
+		});
+		const result = await update('Fine');
+		expect(result.error?.message).toBe(
+			'Recoup: topic must be between 3 and 50 characters (missing or invalid: topic)',
+		);
+	});
+
+	it('404 and 403 name the chat problem', async () => {
+		expect((await update('Fine', {}, MISSING_CHAT)).error?.message).toBe(
+			'Recoup: Chat room not found',
+		);
+		expect((await update('Fine', {}, FOREIGN_CHAT)).error?.message).toBe(
+			'Recoup: Access denied to this chat',
+		);
+	});
+
+	it('429: waits for Retry-After', async () => {
+		fake.script('PATCH', '/api/chats', {
+			status: 429,
+			headers: { 'retry-after': '1' },
+			body: { status: 'error', message: 'Too many requests' },
+		});
+		const started = Date.now();
+		const result = await update('Spring tour');
+		expect(result.error).toBeUndefined();
+		expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+	});
+});
+
+describe('Recoup › Chat Delete', () => {
+	beforeEach(seedChats);
+	const remove = (chatId: unknown, extra = {}) => run({ operation: 'delete', chatId }, extra);
+
+	it('sends DELETE /api/chats with the ID in a JSON body, and the chat is gone', async () => {
+		const result = await remove(OWN_CHAT);
+		expect(result.error).toBeUndefined();
+		const [request] = fake.requestsTo('DELETE', '/api/chats');
+		expect(request.body).toEqual({ id: OWN_CHAT });
+		expect(header(request, 'content-type')).toContain('application/json');
+		expect(header(request, 'x-api-key')).toBe(fake.apiKey);
+		expect(result.items[0].json).toEqual({
+			id: OWN_CHAT,
+			deleted: true,
+			alreadyDeleted: false,
+			message: 'Chat deleted successfully',
+		});
+		expect(fake.chats.has(OWN_CHAT)).toBe(false);
+	});
+
+	it('a retry after a dropped answer finds the chat gone (404): the item says deleted, not failed', async () => {
+		// Recoup deletes the chat, but the answer never arrives; the node sends the delete again.
+		fake.script('DELETE', '/api/chats', {
+			status: 200,
+			drop: true,
+			body: undefined,
+		});
+		fake.chats.delete(OWN_CHAT);
+		const result = await remove(OWN_CHAT);
+		expect(result.error).toBeUndefined();
+		expect(fake.requestsTo('DELETE', '/api/chats')).toHaveLength(2);
+		expect(result.items[0].json).toMatchObject({
+			id: OWN_CHAT,
+			deleted: true,
+			alreadyDeleted: true,
+		});
+	});
+
+	it('deleting an already deleted chat again answers alreadyDeleted, one request', async () => {
+		await remove(OWN_CHAT);
+		fake.reset();
+		const again = await remove(OWN_CHAT);
+		expect(again.error).toBeUndefined();
+		expect(fake.requests).toHaveLength(1);
+		expect(again.items[0].json).toMatchObject({ deleted: true, alreadyDeleted: true });
+	});
+
+	it("403 stays an error: another account's chat is not deleted", async () => {
+		const result = await remove(FOREIGN_CHAT);
+		expect(result.error?.message).toBe('Recoup: Access denied to this chat');
+		expect(fake.chats.has(FOREIGN_CHAT)).toBe(true);
+	});
+
+	it('a 404 that is not Recoup\'s "Chat room not found" (a wrong Base URL) stays an error', async () => {
+		fake.script('DELETE', '/api/chats', { status: 404, body: { status: 404, error: 'Not Found' } });
+		const result = await remove(OWN_CHAT);
+		expect(result.error?.message).toBe('Recoup: Not Found');
+	});
+
+	it('refuses a malformed Chat ID before sending', async () => {
+		const result = await remove('{{oops}}');
+		expect(result.error?.message).toBe('Chat ID must be a UUID, but got "{{oops}}" [item 0]');
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('Continue On Fail: deletes the good items past a refused one', async () => {
+		const result = await run(
+			{ operation: 'delete', chatId: '={{ $json.chat }}' },
+			{
+				continueOnFail: true,
+				items: [
+					{ json: { chat: OWN_CHAT } },
+					{ json: { chat: FOREIGN_CHAT } },
+					{ json: { chat: OTHER_CHAT } },
+				],
+			},
+		);
+		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items[1].json).toMatchObject({ statusCode: 403 });
+		expect(fake.chats.has(OWN_CHAT) || fake.chats.has(OTHER_CHAT)).toBe(false);
 	});
 });

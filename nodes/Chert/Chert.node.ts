@@ -6,9 +6,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { executeOperation } from '../shared/items';
-import * as createChat from './chat/create';
+import { chat } from './chat';
+import { message } from './message';
 import { searchPhoneNumbers } from './search';
+import { chert } from './transport';
+
+const resources = [chat, message];
 
 export class Chert implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,44 +23,19 @@ export class Chert implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: "Start iMessage chats from your team's numbers with Chert",
+		description:
+			"Start iMessage chats from your team's numbers with Chert, follow up and read replies",
 		defaults: { name: 'Chert' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'chatProvidersChertApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Chat', value: 'chat' }],
-				default: 'chat',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['chat'] } },
-				options: [
-					{
-						name: 'Create',
-						value: 'create',
-						description: 'Open a direct or group chat and send its first message',
-						action: 'Create a chat',
-					},
-				],
-				default: 'create',
-			},
-			...createChat.description,
-		],
+		properties: chert.properties(resources),
 	};
 
 	methods = { listSearch: { searchPhoneNumbers } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOperation(this, { chat: { create: createChat.execute } });
+		return await chert.execute(this, resources);
 	}
 }

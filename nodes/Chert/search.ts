@@ -1,8 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { DEFAULT_MAX_WAIT_SECONDS } from '../shared/items';
-import { sendProviderRequest } from '../shared/request';
-import { chertApi, getChertConnection } from './transport';
+import { chert } from './transport';
 
 interface ChertPhoneNumber {
 	phone_number?: string;
@@ -16,14 +14,10 @@ export async function searchPhoneNumbers(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const { baseUrl, secrets } = await getChertConnection(this);
-	// The same door as Create Chat: paced, 429s waited out, errors in Chert's words.
-	const answer = await sendProviderRequest(
-		this,
-		chertApi,
-		{ method: 'GET', url: `${baseUrl}/phone-numbers`, idempotent: true },
-		{ itemIndex: 0, secrets, maxWaitMs: DEFAULT_MAX_WAIT_SECONDS * 1000 },
-	);
+	// The same client as Create Chat: 429s waited out (briefly: the editor is waiting), errors in
+	// Chert's words.
+	const client = await chert.client(this, 0, 10_000);
+	const answer = await client.get('/phone-numbers');
 	const numbers = ((answer.body as IDataObject)?.phone_numbers ?? []) as ChertPhoneNumber[];
 	const needle = (filter ?? '').replace(/[^\d+]/g, '');
 	const results = numbers

@@ -1,15 +1,6 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	ILoadOptionsFunctions,
-} from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { ProviderFailure } from '../shared/errors';
-import { sendProviderRequest, type HttpAnswer, type ProviderApi } from '../shared/request';
-import { oncePerRun } from '../shared/run-cache';
-
-export const CHERT_CREDENTIAL = 'chatProvidersChertApi';
+import { defineProvider, type Answer, type Failure } from '../shared';
 
 /** Chert's error envelope: {success: false, error: {status, code, message, retryable, retry_after?}, trace_id}. */
 interface ChertEnvelope {
@@ -21,6 +12,20 @@ interface ChertEnvelope {
 		retry_after?: number;
 	};
 	trace_id?: string;
+}
+
+/** What a request is for, so that its failure reads in the user's terms. */
+export interface ChertCall {
+	/** The bytes of a file going to the upload URL of POST /attachments. */
+	upload?: {
+		fileName: string;
+		/** Where the file sits in the message, such as "Message Part 2 (Media)". */
+		label: string;
+		/** Chert's own upload route answers in Chert's envelope; a storage host does not. */
+		byChert: boolean;
+	};
+	/** The Chat ID the request is about, for a "chat not found" hint. */
+	chatId?: string;
 }
 
 const SENT_ONCE =
@@ -53,6 +58,10 @@ const hintsByStatus: Record<number, string> = {
 	409: 'A message with this idempotency key was already sent (for example by an earlier try of this node), so Chert did not send another. To send a new message on purpose, set a different Idempotency Key.',
 };
 
+// docs.trychert.com/api/attachments: "HMAC is not supported on the binary upload route. Use bearer auth."
+const UPLOAD_AUTH_HINT =
+	"Chert's upload route refused the credential. It takes bearer authentication only: to send files through it, set Authenticate With to Bearer Token in the Chert credential (and check Signing Secret).";
+
 function textOf(value: unknown): string | undefined {
 	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
@@ -62,12 +71,12 @@ function headerText(headers: Record<string, unknown>, name: string): string | un
 	return textOf(Array.isArray(value) ? value[0] : value);
 }
 
-function envelopeOf(answer: HttpAnswer): ChertEnvelope {
+function envelopeOf(answer: Answer): ChertEnvelope {
 	return (answer.body && typeof answer.body === 'object' ? answer.body : {}) as ChertEnvelope;
 }
 
 /** Chert's envelope in the user's terms: its message, code and trace id, and what to do. */
-export function readChertFailure(answer: HttpAnswer): ProviderFailure {
+function readEnvelope(answer: Answer, call: ChertCall | undefined): Failure {
 	const envelope = envelopeOf(answer);
 	const error = envelope.error ?? {};
 	const code = error.code ?? undefined;
@@ -75,7 +84,13 @@ export function readChertFailure(answer: HttpAnswer): ProviderFailure {
 		textOf(error.message) ??
 		(typeof answer.body === 'string' ? textOf(answer.body.slice(0, 200)) : undefined) ??
 		`HTTP ${answer.statusCode}`;
+	// docs.trychert.com/api/chats/list-messages: 2002 (404) is a chat not found in the tenant.
+	const chatNotFound =
+		String(code) === '2002' && call?.chatId
+			? `Chert has no chat ${call.chatId} in this tenant. Use the chat ID from Create Chat's output (chat.id), not a message ID, and check Tenant Slug in the credential.`
+			: undefined;
 	const hint =
+		chatNotFound ??
 		(code !== undefined ? hintsByCode[String(code)] : undefined) ??
 		hintsByStatus[answer.statusCode] ??
 		(answer.statusCode >= 500 ? `Chert had a problem. ${SENT_ONCE} Try again later.` : undefined);
@@ -83,7 +98,6 @@ export function readChertFailure(answer: HttpAnswer): ProviderFailure {
 	if (typeof error.retryable === 'boolean') details.retryable = error.retryable;
 	if (typeof error.retry_after === 'number') details.retryAfter = error.retry_after;
 	return {
-		provider: 'Chert',
 		statusCode: answer.statusCode,
 		code,
 		traceId: textOf(envelope.trace_id) ?? headerText(answer.headers, 'x-trace-id'),
@@ -93,64 +107,61 @@ export function readChertFailure(answer: HttpAnswer): ProviderFailure {
 	};
 }
 
-export const chertApi: ProviderApi = {
-	name: 'Chert',
-	credentialType: CHERT_CREDENTIAL,
-	readFailure: readChertFailure,
-	// Chert says which errors are worth another try; without its envelope, gateway errors are.
-	isTransient: (answer) => {
-		const retryable = envelopeOf(answer).error?.retryable;
-		if (typeof retryable === 'boolean') return retryable;
-		return [502, 503, 504].includes(answer.statusCode);
-	},
-	readRetryAfter: (answer) => {
-		const seconds = envelopeOf(answer).error?.retry_after;
-		return typeof seconds === 'number' && seconds >= 0 ? Date.now() + seconds * 1000 : undefined;
-	},
-};
+/** An upload that failed: the file named, and Chert's own words when its route answered. */
+export function uploadFailure(
+	upload: NonNullable<ChertCall['upload']>,
+	reason: string,
+	chertSaid?: Failure,
+	statusCode?: number,
+): Failure {
+	const refusedAuth = upload.byChert && statusCode === 401;
+	return {
+		message: `Uploading "${upload.fileName}" failed (${reason})${chertSaid ? `: ${chertSaid.message}` : ''}`,
+		statusCode,
+		code: chertSaid?.code,
+		traceId: chertSaid?.traceId,
+		hint: `${upload.label} could not be uploaded, so no message was sent. ${refusedAuth ? UPLOAD_AUTH_HINT : 'Run the node again: it asks Chert for a new upload.'}`,
+	};
+}
 
+function readChertFailure(answer: Answer, call: ChertCall | undefined): Failure {
+	if (!call?.upload) return readEnvelope(answer, call);
+	const { upload } = call;
+	// A storage host's answer is not Chert's: its body is neither read nor shown.
+	const chertSaid = upload.byChert ? readEnvelope(answer, undefined) : undefined;
+	return uploadFailure(upload, `HTTP ${answer.statusCode}`, chertSaid, answer.statusCode);
+}
+
+/** What every Chert request needs from the credential. */
 export interface ChertConnection {
 	baseUrl: string;
 	secrets: string[];
 }
 
-export async function getChertConnection(
-	ctx: IExecuteFunctions | ILoadOptionsFunctions,
-): Promise<ChertConnection> {
-	const credentials = await oncePerRun(
-		ctx,
-		CHERT_CREDENTIAL,
-		async () => await ctx.getCredentials(CHERT_CREDENTIAL),
-	);
-	const baseUrl = String(credentials.baseUrl ?? '')
-		.trim()
-		.replace(/\/+$/, '');
-	return { baseUrl, secrets: [String(credentials.signingSecret ?? '')] };
-}
-
-/**
- * Sends a JSON body as one fixed string, so a signed request's signature covers the exact bytes
- * Chert receives. Every Chert call here is safe to repeat: Create Chat carries an idempotency
- * key, and a repeated attachment request only leaves an unused upload.
- */
-export async function sendChertJson(
-	ctx: IExecuteFunctions,
-	connection: ChertConnection,
-	method: IHttpRequestMethods,
-	path: string,
-	body: IDataObject,
-	settings: { itemIndex: number; maxWaitMs: number },
-): Promise<HttpAnswer> {
-	return await sendProviderRequest(
-		ctx,
-		chertApi,
-		{
-			method,
-			url: `${connection.baseUrl}${path}`,
-			body: JSON.stringify(body),
-			headers: { 'Content-Type': 'application/json' },
-			idempotent: true,
+export const chert = defineProvider<ChertConnection, ChertCall>({
+	name: 'Chert',
+	credentialType: 'chatProvidersChertApi',
+	connect: (credentials) => ({
+		baseUrl: String(credentials.baseUrl ?? '').trim(),
+		secrets: [String(credentials.signingSecret ?? '')],
+	}),
+	readFailure: readChertFailure,
+	// "Branch on retryable" (docs.trychert.com/api/errors). Without Chert's envelope (a proxy, a
+	// storage host) any 5xx is worth another try: only requests that cannot act twice are retried.
+	isTransient: (answer) => {
+		const retryable = envelopeOf(answer).error?.retryable;
+		if (typeof retryable === 'boolean') return retryable;
+		return [500, 502, 503, 504].includes(answer.statusCode);
+	},
+	rateLimit: {
+		retryAt: (answer) => {
+			const seconds = envelopeOf(answer).error?.retry_after;
+			return typeof seconds === 'number' && seconds >= 0 ? Date.now() + seconds * 1000 : undefined;
 		},
-		{ itemIndex: settings.itemIndex, secrets: connection.secrets, maxWaitMs: settings.maxWaitMs },
-	);
-}
+	},
+	// A signed request's signature covers the exact bytes Chert receives.
+	signsBody: true,
+});
+
+/** Requests to Chert for one item, as operations receive them. */
+export type ChertClient = Awaited<ReturnType<typeof chert.client>>;

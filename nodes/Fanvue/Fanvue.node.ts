@@ -6,10 +6,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { executeOperation } from '../shared/items';
-import * as createChat from './chat/create';
+import { chat } from './chat';
+import { message } from './message';
 import { searchCreators, searchFans } from './search';
-import { FANVUE_CREDENTIAL } from './transport';
+import { FANVUE_CREDENTIAL, fanvue } from './transport';
+
+const resources = [chat, message];
 
 export class Fanvue implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,46 +24,19 @@ export class Fanvue implements INodeType {
 		version: [1, 1.1],
 		defaultVersion: 1.1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Open chats with fans on Fanvue, the creator platform',
+		description:
+			'Open chats with fans on Fanvue, the creator platform, list them and send messages',
 		defaults: { name: 'Fanvue' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: FANVUE_CREDENTIAL, required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Chat', value: 'chat' }],
-				default: 'chat',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['chat'] } },
-				options: [
-					{
-						name: 'Create',
-						value: 'create',
-						description: 'Open a chat with a fan, optionally as one of your agency creators',
-						action: 'Create a chat',
-					},
-				],
-				default: 'create',
-			},
-			...createChat.description,
-		],
+		properties: fanvue.properties(resources),
 	};
 
 	methods = { listSearch: { searchCreators, searchFans } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOperation(this, {
-			chat: { create: { execute: createChat.execute, replay: createChat.replay } },
-		});
+		return await fanvue.execute(this, resources);
 	}
 }

@@ -1,12 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { optionalUuid, readText, type FieldContext } from '../shared/validate';
+import { UUID_REGEX, type Readers } from './transport';
 
 /** The Creator field's value for "the connected account itself" (also what an empty value means). */
 export const CONNECTED_ACCOUNT = 'me';
 export const CONNECTED_ACCOUNT_NAME = 'Me (the connected account)';
-
-const UUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 /** Who acts: the connected account, or (agencies) one of the creators it manages. */
 export function creatorLocator(displayOptions: INodeProperties['displayOptions']): INodeProperties {
@@ -42,8 +40,44 @@ export function creatorLocator(displayOptions: INodeProperties['displayOptions']
 }
 
 /** The creator's UUID, or undefined for the connected account ("me" or empty). */
-export function readCreatorUuid(value: unknown, at: FieldContext): string | undefined {
-	const text = readText(value, at);
+export function readCreatorUuid(
+	value: unknown,
+	read: Readers,
+	field = 'Creator',
+): string | undefined {
+	const text = read.text(value, field);
 	if (text === '' || text.toLowerCase() === CONNECTED_ACCOUNT) return undefined;
-	return optionalUuid(text, at);
+	return read.uuid(text, field);
+}
+
+/** The fan a chat is with, picked from the chat list or given by UUID. */
+export function fanLocator(description: string): INodeProperties {
+	return {
+		displayName: 'Fan',
+		name: 'fan',
+		type: 'resourceLocator',
+		required: true,
+		default: { mode: 'list', value: '' },
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchFans', searchable: true },
+			},
+			{
+				displayName: 'By UUID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: UUID_REGEX, errorMessage: "The fan's UUID is not valid" },
+					},
+				],
+			},
+		],
+	};
 }

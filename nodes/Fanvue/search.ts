@@ -6,15 +6,8 @@ import {
 	type INodeListSearchResult,
 } from 'n8n-workflow';
 
-import { sendProviderRequest } from '../shared/request';
 import { CONNECTED_ACCOUNT, CONNECTED_ACCOUNT_NAME } from './creator';
-import {
-	DEFAULT_API_VERSION,
-	fanvueApi,
-	getFanvueConnection,
-	isApiVersion,
-	type FanvueCall,
-} from './transport';
+import { DEFAULT_API_VERSION, fanvue, isApiVersion, type FanvueCall } from './transport';
 
 const PAGE_SIZE = 50;
 /** Pages read per search when Fanvue cannot filter by itself and the matches are few. */
@@ -67,7 +60,7 @@ function apiVersionOf(ctx: ILoadOptionsFunctions): string {
 	return isApiVersion(version) ? version : DEFAULT_API_VERSION;
 }
 
-/** One list request, through the same request path (pacing, refresh, errors) as the operations. */
+/** One list request, through the same client (pacing, refresh, errors) as the operations. */
 async function fetchPage(
 	ctx: ILoadOptionsFunctions,
 	path: string,
@@ -75,22 +68,10 @@ async function fetchPage(
 	call: Omit<FanvueCall, 'apiVersion'>,
 	search?: string,
 ): Promise<Page> {
-	const apiVersion = apiVersionOf(ctx);
-	const { baseUrl, secrets } = await getFanvueConnection(ctx);
+	const client = await fanvue.client(ctx, 0, 10_000);
 	const qs: IDataObject = { page, size: PAGE_SIZE };
 	if (search) qs.search = search;
-	const answer = await sendProviderRequest(
-		ctx,
-		fanvueApi({ ...call, apiVersion }),
-		{
-			method: 'GET',
-			url: `${baseUrl}${path}`,
-			qs,
-			headers: { 'X-Fanvue-API-Version': apiVersion },
-			idempotent: true,
-		},
-		{ itemIndex: 0, secrets, maxWaitMs: 10_000 },
-	);
+	const answer = await client.get(path, { qs, call: { ...call, apiVersion: apiVersionOf(ctx) } });
 	return readPage(answer.body, page);
 }
 

@@ -1,18 +1,16 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	ILoadOptionsFunctions,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { ProviderFailure } from '../shared/errors';
-import type { HttpAnswer, ProviderApi } from '../shared/request';
-import type { RateLimitReading } from '../shared/pacing';
-import { oncePerRun } from '../shared/run-cache';
+import { defineProvider, type Answer, type Failure } from '../shared';
+
+type Connection = { baseUrl: string; secrets: string[] };
+/** X-RateLimit-* as the door reads them. */
+type RateLimitReading = { limit?: number; remaining?: number; resetAt?: number };
 
 export const FANVUE_CREDENTIAL = 'chatProvidersFanvueOAuth2Api';
 export const DEFAULT_API_VERSION = '2025-06-26';
 const DEFAULT_BASE_URL = 'https://api.fanvue.com';
+export const UUID_REGEX =
+	'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 const API_VERSION_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 export const apiVersionOption: INodeProperties = {
@@ -32,7 +30,15 @@ export interface FanvueCall {
 	apiVersion: string;
 	/** What a 404 most likely means for this call. */
 	notFoundHint: string;
+	/** What sending it again could do twice (a create or a send); reads leave it out. */
+	twice?: string;
 }
+
+const DEFAULT_CALL: FanvueCall = {
+	scopes: [],
+	apiVersion: DEFAULT_API_VERSION,
+	notFoundHint: 'Check the API Base URL in the Fanvue credential.',
+};
 
 function textOf(value: unknown): string | undefined {
 	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
@@ -50,7 +56,7 @@ function validationMessages(errors: unknown): string | undefined {
 	return texts.join('; ');
 }
 
-function failureHint(answer: HttpAnswer, body: IDataObject, call: FanvueCall): string | undefined {
+function failureHint(answer: Answer, body: IDataObject, call: FanvueCall): string | undefined {
 	const scopes = call.scopes.join(', ');
 	switch (answer.statusCode) {
 		case 400:
@@ -72,14 +78,15 @@ function failureHint(answer: HttpAnswer, body: IDataObject, call: FanvueCall): s
 				? `Fanvue has retired API version "${call.apiVersion}". Set Options > API Version to ${String(body.nextVersion)}.`
 				: `Fanvue has retired API version "${call.apiVersion}". Set Options > API Version to a current version.`;
 		default:
-			return answer.statusCode >= 500
-				? 'Fanvue had a problem handling the request. No retry was made, because a retry could open the chat twice; check Fanvue and try again later.'
-				: undefined;
+			if (answer.statusCode < 500) return undefined;
+			return call.twice
+				? `Fanvue had a problem handling the request. No retry was made, because a retry could ${call.twice}; check Fanvue and try again later.`
+				: 'Fanvue had a problem handling the request, even after the node retried it. Try again later.';
 	}
 }
 
 /** Fanvue's error bodies: {error}, {message}, {error, message}, {errors: [...]}, {error, message, nextVersion}. */
-export function readFanvueFailure(answer: HttpAnswer, call: FanvueCall): ProviderFailure {
+export function readFanvueFailure(answer: Answer, call: FanvueCall): Failure {
 	const body = (answer.body && typeof answer.body === 'object' ? answer.body : {}) as IDataObject;
 	const message =
 		textOf(body.message) ??
@@ -91,7 +98,6 @@ export function readFanvueFailure(answer: HttpAnswer, call: FanvueCall): Provide
 	if (textOf(body.nextVersion)) details.nextVersion = body.nextVersion;
 	if (answer.statusCode === 403) details.requiredScopes = call.scopes;
 	return {
-		provider: 'Fanvue',
 		statusCode: answer.statusCode,
 		message,
 		code: textOf(body.message) ? textOf(body.error) : undefined,
@@ -117,45 +123,47 @@ export function readFanvueRateLimit(
 	return { limit, remaining, resetAt: reset === undefined ? undefined : reset * 1000 };
 }
 
-export function fanvueApi(call: FanvueCall): ProviderApi {
-	return {
-		name: 'Fanvue',
-		credentialType: FANVUE_CREDENTIAL,
-		oauth2: true,
-		readFailure: (answer) => readFanvueFailure(answer, call),
-		publishedRateLimit: { requests: 200, perMs: 60_000 },
-		readRateLimit: readFanvueRateLimit,
-	};
-}
-
 /** The API version from the Options collection: checked here so a typo never reaches Fanvue. */
 export function isApiVersion(value: string): boolean {
 	return API_VERSION_PATTERN.test(value);
 }
 
-export interface FanvueConnection {
-	baseUrl: string;
-	secrets: string[];
+/** The item's field readers, as the door hands them to an operation. */
+type FanvueItem = Parameters<Parameters<typeof fanvue.operation>[0]['execute']>[0];
+export type Readers = FanvueItem['read'];
+
+/** Options > API Version, checked before anything is sent. */
+export function readApiVersion(item: FanvueItem): string {
+	const apiVersion =
+		item.read.text(item.option('apiVersion'), 'API Version') || DEFAULT_API_VERSION;
+	if (!isApiVersion(apiVersion)) {
+		throw item.invalid(
+			'API Version',
+			`must be a date like ${DEFAULT_API_VERSION}, but got "${apiVersion}"`,
+		);
+	}
+	return apiVersion;
 }
 
-export async function getFanvueConnection(
-	ctx: IExecuteFunctions | ILoadOptionsFunctions,
-): Promise<FanvueConnection> {
-	const credentials = await oncePerRun(
-		ctx,
-		FANVUE_CREDENTIAL,
-		async () => await ctx.getCredentials(FANVUE_CREDENTIAL),
-	);
-	const tokens = (credentials.oauthTokenData ?? {}) as IDataObject;
-	const baseUrl =
-		String(credentials.apiBaseUrl ?? '')
-			.trim()
-			.replace(/\/+$/, '') || DEFAULT_BASE_URL;
-	const secrets = [
-		credentials.clientSecret,
-		tokens.access_token,
-		tokens.refresh_token,
-		tokens.id_token,
-	].filter((value): value is string => typeof value === 'string');
-	return { baseUrl, secrets };
-}
+/** Secrets come from the token data n8n keeps for the OAuth2 credential. */
+export const fanvue = defineProvider<Connection, FanvueCall>({
+	name: 'Fanvue',
+	credentialType: FANVUE_CREDENTIAL,
+	authentication: 'oauth2',
+	connect: (credentials) => {
+		const tokens = (credentials.oauthTokenData ?? {}) as IDataObject;
+		const secrets = [
+			credentials.clientSecret,
+			tokens.access_token,
+			tokens.refresh_token,
+			tokens.id_token,
+		].filter((value): value is string => typeof value === 'string');
+		return {
+			baseUrl: String(credentials.apiBaseUrl ?? '').trim() || DEFAULT_BASE_URL,
+			secrets,
+		};
+	},
+	readFailure: (answer, call) => readFanvueFailure(answer, call ?? DEFAULT_CALL),
+	rateLimit: { documented: { requests: 200, perMs: 60_000 }, fromHeaders: readFanvueRateLimit },
+	headers: (call) => ({ 'X-Fanvue-API-Version': call?.apiVersion ?? DEFAULT_API_VERSION }),
+});

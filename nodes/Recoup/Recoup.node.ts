@@ -20,7 +20,8 @@ export class Recoup implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Open chat rooms with Recoup, the AI agent platform for the music industry',
+		description:
+			'Open, list, read, rename and delete chat rooms with Recoup, the AI agent platform for the music industry',
 		defaults: { name: 'Recoup' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -12,8 +12,17 @@ const hints: Record<number, string> = {
 	500: 'Recoup could not handle the request, even after the node retried it. A create is retried with the same Chat ID, so no duplicate chat was created; try again later.',
 };
 
+/** Requests about one existing chat (by its ID) fail for reasons of their own. */
+export type RecoupCall = 'existing chat';
+
+const existingChatHints: Record<number, string> = {
+	403: "Only the chat's owner can reach it: use an API key of the account that created the chat.",
+	404: "Recoup has no chat with this ID. Check the Chat ID (the id in Create's or Get Many's output); the chat may have been deleted.",
+	500: 'Recoup could not handle the request, even after the node retried it (safe: sending it again changes nothing more). Try again later.',
+};
+
 /** Recoup answers errors as {status: "error", error | message, missing_fields?}: read all of them. */
-function readRecoupFailure(answer: Answer): Failure {
+function readRecoupFailure(answer: Answer, call: RecoupCall | undefined): Failure {
 	const body = (answer.body && typeof answer.body === 'object' ? answer.body : {}) as Record<
 		string,
 		unknown
@@ -25,7 +34,8 @@ function readRecoupFailure(answer: Answer): Failure {
 		(typeof answer.body === 'string' ? textOf(answer.body.slice(0, 200)) : undefined) ??
 		`HTTP ${answer.statusCode}`;
 	if (missing.length) message += ` (missing or invalid: ${missing.join(', ')})`;
-	const hint = hints[answer.statusCode] ?? (answer.statusCode >= 500 ? hints[500] : undefined);
+	const known = call === 'existing chat' ? { ...hints, ...existingChatHints } : hints;
+	const hint = known[answer.statusCode] ?? (answer.statusCode >= 500 ? known[500] : undefined);
 	return {
 		statusCode: answer.statusCode,
 		message,
@@ -42,6 +52,7 @@ export const recoup = defineProvider({
 		secrets: [String(credentials.apiKey ?? '')],
 	}),
 	readFailure: readRecoupFailure,
-	// A 500 is retried too: every create carries a chat ID, and Recoup upserts on it.
+	// A 500 is retried too, and only ever for requests that cannot act twice: a create carries its
+	// chat ID (Recoup upserts on it), an update sets the same topic again, a delete finds it gone.
 	isTransient: (answer) => answer.statusCode >= 500,
 });

@@ -26,6 +26,8 @@ export class RateLimitWaitTooLongError extends Error {
  */
 export class RequestPacer {
 	private capacity: number;
+	/** The documented refill rate, until the provider's headers tell the real one. */
+	private readonly documentedRefillPerMs: number;
 	private refillPerMs: number;
 	private tokens: number;
 	private lastRefill = Date.now();
@@ -38,7 +40,8 @@ export class RequestPacer {
 
 	constructor(published: PublishedRateLimit | undefined, reportsLimits: boolean) {
 		this.capacity = published?.requests ?? Number.POSITIVE_INFINITY;
-		this.refillPerMs = published ? published.requests / published.perMs : 0;
+		this.documentedRefillPerMs = published ? published.requests / published.perMs : 0;
+		this.refillPerMs = this.documentedRefillPerMs;
 		this.tokens = this.capacity;
 		this.calibrated = !reportsLimits;
 	}
@@ -84,6 +87,9 @@ export class RequestPacer {
 		if (time > this.blockedUntil) this.blockedUntil = time;
 		this.tokens = 0;
 		this.calibrated = false;
+		// The rate read from the headers let a 429 through: back to the documented one until the
+		// next reading.
+		this.refillPerMs = this.documentedRefillPerMs;
 	}
 
 	private observe(reading: RateLimitReading): void {
@@ -91,6 +97,8 @@ export class RequestPacer {
 		this.calibrated = true;
 		// The provider's own count wins over our estimate, in both directions.
 		if (reading.limit !== undefined && reading.limit > 0) this.capacity = reading.limit;
+		const readRate = refillRateOf(reading, this.lastRefill);
+		if (readRate !== undefined && this.documentedRefillPerMs > 0) this.refillPerMs = readRate;
 		if (reading.remaining !== undefined) {
 			// Requests still in flight will spend from what the provider reported as left.
 			this.tokens = Math.min(this.capacity, Math.max(0, reading.remaining - this.inFlight));
@@ -152,6 +160,23 @@ export class RequestPacer {
 			}
 		}
 	}
+}
+
+/**
+ * The refill rate a reading carries, in requests per millisecond: a bucket short of
+ * Limit - Remaining requests that is full again at Reset refills at (Limit - Remaining) / (Reset -
+ * now). Only for a limit with a documented refill (a token bucket); a fixed window's requests come
+ * back all at once at its reset. Conservative where the headers round: Remaining counts one
+ * request fewer (it is rounded down), and a Reset within the second being rounded up is no reading
+ * (providers that give the time of the next allowed request say "now" while requests are left).
+ */
+export function refillRateOf(reading: RateLimitReading, now = Date.now()): number | undefined {
+	const { limit, remaining, resetAt } = reading;
+	if (limit === undefined || remaining === undefined || resetAt === undefined) return undefined;
+	const short = limit - remaining - 1;
+	const untilFull = resetAt - now;
+	if (remaining < 1 || short < 1 || untilFull <= 1000) return undefined;
+	return short / untilFull;
 }
 
 const pacers = new Map<string, RequestPacer>();

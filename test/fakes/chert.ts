@@ -7,7 +7,7 @@ const URL_IN_TEXT = /(?:https?:\/\/|www\.)\S+/i;
 const MAX_SKEW_SECONDS = 300;
 
 /**
- * Chert's error codes. Documented: 1001, 1003, 1005, 1006, 1007, 1008, 2004, 2006, 2012, 2013,
+ * Chert's error codes. Documented: 1001, 1003, 1005, 1006, 1007, 1008, 2002, 2004, 2006, 2012, 2013,
  * 4001, 4002. Chert documents no code for the rest, so this fake uses 400/409 with codes of its own.
  */
 export const CODES = {
@@ -20,6 +20,7 @@ export const CODES = {
 	invalidSignature: 2004,
 	fromNotOwned: 2006,
 	tenantRequired: 2012,
+	chatNotFound: 2002,
 	clockSkew: 2013,
 	deliveryFailed: 4001,
 	linesSaturated: 4002,
@@ -64,10 +65,22 @@ interface StoredChat {
 	subject?: string;
 }
 
+interface StoredMessage {
+	id: string;
+	chatId: string;
+	parts: unknown[];
+	direction: 'outbound' | 'inbound';
+	createdAt: string;
+}
+
+/** Chert keeps the 200 most recent messages of a chat in GET /chats/{id}/messages. */
+const LISTED_MESSAGES = 200;
+
 /**
  * Chert's API as documented (docs.trychert.com): bearer or signed requests with the tenant's
  * signing secret, the tenant header for multi-tenant accounts, the phone numbers, the
- * attachment upload flow, Create Chat with its part rules, idempotency keys replaying the
+ * attachment upload flow, Create Chat with its part rules, follow-ups and the messages of a
+ * chat, idempotency keys replaying the
  * original answer, and the error envelope with `retryable` and an X-Trace-ID header.
  */
 export class ChertFake extends FakeServer {
@@ -94,7 +107,8 @@ export class ChertFake extends FakeServer {
 	};
 
 	readonly chats = new Map<string, StoredChat>();
-	readonly messages: Array<{ chatId: string; parts: unknown[] }> = [];
+	/** Every message of every chat, in the order Chert took them: sent, and received from leads. */
+	readonly messages: StoredMessage[] = [];
 	readonly attachments = new Map<string, Attachment>();
 	/** Idempotency key (per tenant) -> the body first sent with it and Chert's answer. */
 	readonly idempotency = new Map<string, { rawBody: string; answer: FakeResponse }>();
@@ -103,6 +117,8 @@ export class ChertFake extends FakeServer {
 	uploadTarget: UploadTarget = 'storage';
 	/** Extra required_headers returned by POST /attachments, for storage uploads. */
 	extraRequiredHeaders: Record<string, string> = {};
+	/** The next follow-up is sent, then its answer is lost (the connection drops). */
+	loseNextAnswer = false;
 	/** How far Chert's clock is ahead of this machine's, to test the signature time window. */
 	clockSkewMs = 0;
 	/** A one-off refusal of the next chat to this first recipient (after authentication). */
@@ -138,6 +154,12 @@ export class ChertFake extends FakeServer {
 		this.route('POST', '/api/v1/chats', (request) =>
 			this.authenticated(request, (tenant) => this.createChat(request, tenant)),
 		);
+		this.route('POST', '/api/v1/chats/:id/messages', (request, params) =>
+			this.authenticated(request, (tenant) => this.sendMessage(request, tenant, params.id)),
+		);
+		this.route('GET', '/api/v1/chats/:id/messages', (request, params) =>
+			this.authenticated(request, (tenant) => this.listMessages(tenant, params.id)),
+		);
 	}
 
 	get apiBaseUrl(): string {
@@ -164,6 +186,7 @@ export class ChertFake extends FakeServer {
 		this.attachments.clear();
 		this.idempotency.clear();
 		this.clockSkewMs = 0;
+		this.loseNextAnswer = false;
 		this.refusals.clear();
 	}
 
@@ -447,8 +470,8 @@ export class ChertFake extends FakeServer {
 			subject: typeof body.message?.subject === 'string' ? body.message.subject : undefined,
 		};
 		this.chats.set(chat.id, chat);
-		this.messages.push({ chatId: chat.id, parts });
-		const now = new Date().toISOString();
+		const sent = this.store(chat.id, parts, 'outbound');
+		const now = sent.createdAt;
 		const answer: FakeResponse = {
 			status: 200,
 			body: {
@@ -461,22 +484,134 @@ export class ChertFake extends FakeServer {
 					health_score: 87,
 					created_at: now,
 				},
-				message: {
-					id: randomUUID().replace(/-/g, ''),
-					chat_id: chat.id,
-					parts,
-					status: 'sent',
-					direction: 'outbound',
-					created_at: now,
-					delivered_at: null,
-					read_at: null,
-					service: 'imessage',
-				},
+				message: this.messageRow(sent),
 			},
 		};
 		if (typeof key === 'string') {
 			this.idempotency.set(`${tenant.slug}:${key}`, { rawBody: request.rawBody, answer });
 		}
 		return answer;
+	}
+
+	/** A reply from the lead, as Chert records one arriving in the chat. */
+	receive(chatId: string, text: string): StoredMessage {
+		return this.store(chatId, [{ type: 'text', value: text }], 'inbound');
+	}
+
+	private store(chatId: string, parts: unknown[], direction: StoredMessage['direction']) {
+		const message: StoredMessage = {
+			id: randomUUID().replace(/-/g, ''),
+			chatId,
+			parts,
+			direction,
+			createdAt: new Date().toISOString(),
+		};
+		this.messages.push(message);
+		return message;
+	}
+
+	private messageRow(message: StoredMessage): Record<string, unknown> {
+		return {
+			id: message.id,
+			chat_id: message.chatId,
+			parts: message.parts,
+			status: message.direction === 'outbound' ? 'sent' : 'delivered',
+			direction: message.direction,
+			created_at: message.createdAt,
+			delivered_at: message.direction === 'inbound' ? message.createdAt : null,
+			read_at: null,
+			service: 'imessage',
+		};
+	}
+
+	private chatOf(tenant: ChertTenant, id: string): StoredChat | undefined {
+		const chat = this.chats.get(id);
+		return chat && chat.tenant === tenant.slug ? chat : undefined;
+	}
+
+	private chatNotFound(id: string): FakeResponse {
+		return this.failure(404, CODES.chatNotFound, `Chat ${id} not found`);
+	}
+
+	/**
+	 * docs.trychert.com/api/chats/send-message: the body wrapped in `message` (top-level parts are
+	 * refused), at most 10 parts, no two text parts in a row, uploaded media only. Unlike a first
+	 * message, text may carry URLs, and a group takes links and media.
+	 */
+	private sendMessage(request: LoggedRequest, tenant: ChertTenant, id: string): FakeResponse {
+		const chat = this.chatOf(tenant, id);
+		if (!chat) return this.chatNotFound(id);
+		const body = (request.body ?? {}) as {
+			parts?: unknown;
+			message?: { parts?: unknown; idempotency_key?: unknown };
+		};
+		const parts = body.message?.parts;
+		if (body.parts !== undefined || !Array.isArray(parts) || parts.length === 0) {
+			return this.failure(400, CODES.missingField, 'message.parts is required');
+		}
+		if (parts.length > 10) {
+			return this.failure(400, CODES.tooManyParts, 'A message can have at most 10 parts');
+		}
+		const typed = parts as Array<Record<string, unknown>>;
+		for (const [index, part] of typed.entries()) {
+			if (part.type === 'text') {
+				if (typeof part.value !== 'string' || part.value === '') {
+					return this.failure(400, CODES.missingField, `parts[${index}].value is required`);
+				}
+				if (typed[index - 1]?.type === 'text') {
+					return this.failure(400, CODES.adjacentText, 'Adjacent text parts are not allowed');
+				}
+			} else if (part.type === 'rich_link') {
+				if (typeof part.url !== 'string') {
+					return this.failure(400, CODES.missingField, `parts[${index}].url is required`);
+				}
+			} else if (part.type === 'media') {
+				const attachment = this.attachments.get(String(part.attachment_id));
+				if (!attachment || attachment.tenant !== tenant.slug || !attachment.bytes) {
+					return this.failure(
+						400,
+						CODES.badAttachment,
+						`Attachment ${String(part.attachment_id)} was not uploaded`,
+					);
+				}
+			} else {
+				return this.failure(400, CODES.missingField, `parts[${index}].type is not supported`);
+			}
+		}
+
+		// Keys are kept per tenant and route: this fake assumes a follow-up's key is its own.
+		const key = body.message?.idempotency_key;
+		const slot = typeof key === 'string' ? `${tenant.slug}:chat-message:${key}` : undefined;
+		const earlier = slot ? this.idempotency.get(slot) : undefined;
+		if (earlier) {
+			if (earlier.rawBody === request.rawBody) return earlier.answer;
+			return this.failure(
+				409,
+				CODES.idempotencyConflict,
+				'idempotency_key was already used with a different request body',
+			);
+		}
+		const stored = this.store(chat.id, parts, 'outbound');
+		const answer: FakeResponse = { status: 200, body: { message: this.messageRow(stored) } };
+		if (slot) this.idempotency.set(slot, { rawBody: request.rawBody, answer });
+		if (this.loseNextAnswer) {
+			this.loseNextAnswer = false;
+			return { ...answer, drop: true };
+		}
+		return answer;
+	}
+
+	/** docs.trychert.com/api/chats/list-messages: the 200 most recent, oldest first, has_more. */
+	private listMessages(tenant: ChertTenant, id: string): FakeResponse {
+		const chat = this.chatOf(tenant, id);
+		if (!chat) return this.chatNotFound(id);
+		const all = this.messages.filter((message) => message.chatId === chat.id);
+		return {
+			status: 200,
+			body: {
+				messages: all.slice(-LISTED_MESSAGES).map((message) => this.messageRow(message)),
+				has_more: all.length > LISTED_MESSAGES,
+			},
+		};
 	}
 }

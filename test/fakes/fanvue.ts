@@ -91,6 +91,9 @@ export class FanvueFake extends FakeServer {
 	];
 	/** Chats created, as "creator/fan" (creator "self" for the connected account). */
 	readonly chats: string[] = [];
+	/** Messages sent, with the chat they went to ("creator/fan"). */
+	readonly messages: Array<{ chat: string; messageUuid: string; body: Record<string, unknown> }> =
+		[];
 	/** Scopes the user consented to for this app. */
 	grantedScopes = new Set<string>();
 	/** The account behind the token is an agency: the creators it manages (GET /creators). */
@@ -112,6 +115,16 @@ export class FanvueFake extends FakeServer {
 			this.api(request, ['write:chat', 'read:creator'], creator, () =>
 				this.manages(creator)
 					? this.createChat(request, creator)
+					: { status: 404, body: { message: 'Creator not found' } },
+			),
+		);
+		this.route('POST', '/chats/:fan/message', (request, { fan }) =>
+			this.api(request, ['write:chat'], 'self', () => this.sendMessage(request, 'self', fan)),
+		);
+		this.route('POST', '/creators/:creator/chats/:fan/message', (request, { creator, fan }) =>
+			this.api(request, ['write:chat', 'read:creator'], creator, () =>
+				this.manages(creator)
+					? this.sendMessage(request, creator, fan)
 					: { status: 404, body: { message: 'Creator not found' } },
 			),
 		);
@@ -153,6 +166,7 @@ export class FanvueFake extends FakeServer {
 		this.answered429.clear();
 		this.tokens.refreshLog.length = 0;
 		this.chats.length = 0;
+		this.messages.length = 0;
 		this.creators.splice(
 			0,
 			this.creators.length,
@@ -281,6 +295,42 @@ export class FanvueFake extends FakeServer {
 		return { status: 201, body: { message: 'Chat created successfully' } };
 	}
 
+	/**
+	 * POST /chats/{userUuid}/message: text 1-5000, mediaUuids UUIDs, price >= 300 (cents),
+	 * templateUuid; validation errors as {errors: [strings]}; the chat must exist (404 otherwise).
+	 */
+	private sendMessage(request: LoggedRequest, creator: string, fanUuid: string): FakeResponse {
+		const body = (request.body ?? {}) as Record<string, unknown>;
+		const errors: string[] = [];
+		const { text, mediaUuids, price, templateUuid } = body;
+		if (text !== undefined && text !== null) {
+			if (typeof text !== 'string' || text.length < 1 || text.length > 5000) {
+				errors.push('text must be between 1 and 5000 characters');
+			}
+		}
+		if (
+			mediaUuids !== undefined &&
+			(!Array.isArray(mediaUuids) || mediaUuids.some((m) => typeof m !== 'string' || !UUID.test(m)))
+		) {
+			errors.push('mediaUuids must be an array of UUIDs');
+		}
+		if (price !== undefined && price !== null && (typeof price !== 'number' || price < 300)) {
+			errors.push('price must not be less than 300');
+		}
+		if (templateUuid !== undefined && templateUuid !== null && !UUID.test(String(templateUuid))) {
+			errors.push('templateUuid must be a UUID');
+		}
+		if (errors.length) return { status: 400, body: { errors } };
+		const chat = `${creator}/${fanUuid}`;
+		const listed = creator === 'self' ? this.fans : (this.creatorFans.get(creator) ?? []);
+		if (!this.chats.includes(chat) && !listed.some((f) => f.uuid === fanUuid)) {
+			return { status: 404, body: { message: 'Chat not found' } };
+		}
+		const messageUuid = `m0000000-0000-4000-8000-${String(this.messages.length + 1).padStart(12, '0')}`;
+		this.messages.push({ chat, messageUuid, body });
+		return { status: 201, body: { messageUuid } };
+	}
+
 	/** Fanvue's pages: ?page (from 1) & size (1-50, default 15); {data, pagination: {page, size, hasMore}}. */
 	private paginate<T>(
 		request: LoggedRequest,
@@ -303,6 +353,11 @@ export class FanvueFake extends FakeServer {
 	/** Only GET /chats documents `search`; a creator's chat list does not. */
 	private listChats(request: LoggedRequest, fans: FanvueFan[], searchable: boolean): FakeResponse {
 		const search = (searchable ? (request.query.search ?? '') : '').toLowerCase();
+		// Repeated parameters, as Fanvue documents them; this fake knows "unread" (none are unread).
+		if (Object.keys(request.query).some((key) => key.startsWith('filter['))) {
+			return { status: 400, body: { errors: ['filter must be one of the documented values'] } };
+		}
+		if (request.query.filter === 'unread') fans = [];
 		const matching = fans.filter(
 			(f) =>
 				search === '' ||

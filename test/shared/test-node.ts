@@ -85,7 +85,11 @@ function describeNode(credential: string): INodeTypeDescription {
 	};
 }
 
-export function testEchoNode(credential: 'testApiKey' | 'testOAuth2'): INodeType {
+/** `provider` overrides parts of the test provider (a documented rate limit, say). */
+export function testEchoNode(
+	credential: 'testApiKey' | 'testOAuth2',
+	provider: Partial<ProviderApi> = {},
+): INodeType {
 	const api: ProviderApi = {
 		name: 'Test Provider',
 		credentialType: credential,
@@ -103,6 +107,7 @@ export function testEchoNode(credential: 'testApiKey' | 'testOAuth2'): INodeType
 						remaining: Number(headers['x-ratelimit-remaining']),
 						resetAt: Number(headers['x-ratelimit-reset']) * 1000,
 					},
+		...provider,
 	};
 	return {
 		description: describeNode(credential),

@@ -1,27 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { recoup } from '../transport';
-
-const UUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-
-/**
- * One chat shape, whichever of its two documented answers Recoup sends: the same keys every
- * time, null where Recoup sent nothing.
- */
-function toChat(body: unknown): IDataObject {
-	const outer = (body && typeof body === 'object' ? body : {}) as IDataObject;
-	const chat = (outer.chat && typeof outer.chat === 'object' ? outer.chat : outer) as IDataObject;
-	const pick = (...keys: string[]) =>
-		keys.map((key) => chat[key]).find((v) => v !== undefined) ?? null;
-	return {
-		id: pick('id'),
-		title: pick('title', 'topic'),
-		accountId: pick('accountId', 'account_id'),
-		artistId: pick('artistId', 'artist_id'),
-		sessionId: pick('sessionId', 'session_id'),
-		updatedAt: pick('updatedAt', 'updated_at'),
-	};
-}
+import { artistLocator, toChat } from './fields';
 
 export const create = recoup.operation({
 	value: 'create',
@@ -29,34 +9,9 @@ export const create = recoup.operation({
 	description: 'Create a chat room, optionally about an artist',
 	action: 'Create a chat',
 	properties: [
-		{
-			displayName: 'Artist',
-			name: 'artist',
-			type: 'resourceLocator',
-			default: { mode: 'list', value: '' },
-			description:
-				"The artist the chat is about, given by the artist's UUID (an ID from the artist list, Recoup's GET /api/artists), not by the artist's name. Leave empty for a chat without an artist.",
-			modes: [
-				{
-					displayName: 'From List',
-					name: 'list',
-					type: 'list',
-					typeOptions: { searchListMethod: 'searchArtists', searchable: true },
-				},
-				{
-					displayName: 'By ID',
-					name: 'id',
-					type: 'string',
-					placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
-					validation: [
-						{
-							type: 'regex',
-							properties: { regex: UUID_REGEX, errorMessage: 'The artist ID must be a UUID' },
-						},
-					],
-				},
-			],
-		},
+		artistLocator(
+			"The artist the chat is about, given by the artist's UUID (an ID from the artist list, Recoup's GET /api/artists), not by the artist's name. Leave empty for a chat without an artist.",
+		),
 		{
 			displayName: 'Topic',
 			name: 'topic',

@@ -1,33 +1,77 @@
-// Chert in a real n8n: the example workflow against ChertFake, and its bad-input error.
+// Chert in a real n8n: the example workflows against ChertFake (open a chat, follow up in it,
+// read its messages) and their errors.
 import assert from 'node:assert/strict';
 
-import { loadExample, withInput } from '../lib/workflows.mjs';
+import { loadExample, withInput, withParameters } from '../lib/workflows.mjs';
 
 const example = loadExample('chert-create-chat.json');
+const followUpExample = loadExample('chert-follow-up.json');
 const NODE = 'Text the lead';
+const FOLLOW_UP = 'Follow up';
+
+/** The follow-up example, its second Chert node doing something else. */
+function withFollowUp(parameters) {
+	const workflow = structuredClone(followUpExample);
+	workflow.nodes.find((node) => node.name === FOLLOW_UP).parameters = parameters;
+	return workflow;
+}
+
+/** The follow-up example's run: one chat opened, then one follow-up in it. */
+export function checkFollowUp({ output, sent, fakes: { chert } }) {
+	const posts = sent('chert').filter((request) => request.method === 'POST');
+	assert.deepEqual(
+		posts.map((request) => request.path.replace(/chats\/[^/]+\//, 'chats/{id}/')),
+		['/api/v1/chats', '/api/v1/chats/{id}/messages'],
+	);
+	const chat = [...chert.chats.values()].at(-1);
+	const [, followUp] = posts;
+	assert.equal(followUp.path, `/api/v1/chats/${chat.id}/messages`);
+	assert.equal(followUp.headers.authorization, `Bearer ${chert.singleTenant.signingSecret}`);
+	assert.deepEqual(followUp.body, {
+		message: {
+			parts: [
+				{
+					type: 'text',
+					value: 'Prices are at https://example.com/pricing - happy to walk you through them.',
+				},
+				{ type: 'rich_link', url: 'https://example.com/demo', title: 'Book a demo' },
+			],
+			idempotency_key: followUp.body.message.idempotency_key,
+		},
+	});
+	assert.match(followUp.body.message.idempotency_key, /^n8n-[0-9a-f]{48}$/);
+	const [result, ...others] = output(FOLLOW_UP);
+	assert.equal(others.length, 0, 'one output item');
+	assert.equal(result.message.chat_id, chat.id);
+	assert.equal(result.message.direction, 'outbound');
+}
+
+export async function startChertFake(fakes) {
+	const { ChertFake } = fakes.load('chert');
+	return { chert: await new ChertFake().start() };
+}
+
+export const chertCredentials = ({ chert }) => [
+	{
+		name: 'Chert account',
+		type: 'chatProvidersChertApi',
+		data: {
+			signingSecret: chert.singleTenant.signingSecret,
+			baseUrl: chert.apiBaseUrl,
+			authMethod: 'bearer',
+			tenantSlug: '',
+		},
+	},
+];
 
 export default {
 	id: 'chert',
 	node: 'chert',
 	credentialTypes: ['chatProvidersChertApi'],
 
-	async startFakes(fakes) {
-		const { ChertFake } = fakes.load('chert');
-		return { chert: await new ChertFake().start() };
-	},
+	startFakes: startChertFake,
 
-	credentials: ({ chert }) => [
-		{
-			name: 'Chert account',
-			type: 'chatProvidersChertApi',
-			data: {
-				signingSecret: chert.singleTenant.signingSecret,
-				baseUrl: chert.apiBaseUrl,
-				authMethod: 'bearer',
-				tenantSlug: '',
-			},
-		},
-	],
+	credentials: chertCredentials,
 
 	secrets: ({ chert }) => [chert.singleTenant.signingSecret],
 
@@ -116,6 +160,58 @@ export default {
 			error: 'To must be a phone number in E.164 format, but got "unknown" [item 0]',
 			check({ sent }) {
 				assert.deepEqual(sent('chert'), []);
+			},
+		},
+		{
+			name: 'opens the chat, then follows up in it with a URL in the text and a rich link',
+			workflow: followUpExample,
+			check: checkFollowUp,
+		},
+		{
+			name: "reads the chat's messages after opening it: one item per message",
+			workflow: withFollowUp({
+				resource: 'message',
+				operation: 'getMany',
+				chatId: '={{ $json.chat.id }}',
+				returnAll: true,
+				options: {},
+			}),
+			check({ output, sent, fakes: { chert } }) {
+				const chat = [...chert.chats.values()].at(-1);
+				const reads = sent('chert').filter((request) => request.method === 'GET');
+				assert.deepEqual(
+					reads.map((request) => request.path),
+					[`/api/v1/chats/${chat.id}/messages`],
+				);
+				const messages = output(FOLLOW_UP);
+				assert.equal(messages.length, 1, 'the opening message');
+				assert.equal(messages[0].chat_id, chat.id);
+				assert.equal(messages[0].direction, 'outbound');
+				assert.equal(messages[0].parts[0].value, 'Hi Sam - got a minute for a quick demo?');
+			},
+		},
+		{
+			name: "a follow-up to a chat Chert does not know ends in Chert's error 2002",
+			workflow: withParameters(followUpExample, FOLLOW_UP, { chatId: 'no-such-chat' }),
+			error: 'Chat no-such-chat not found',
+			check({ sent }) {
+				const posts = sent('chert').filter((request) => request.method === 'POST');
+				assert.deepEqual(
+					posts.map((request) => request.path),
+					['/api/v1/chats', '/api/v1/chats/no-such-chat/messages'],
+				);
+			},
+		},
+		{
+			name: 'a follow-up without its Chat ID ends in the node error, no follow-up sent',
+			workflow: withParameters(followUpExample, FOLLOW_UP, { chatId: '={{ $json.nothing }}' }),
+			error: 'Chat ID is required [item 0]',
+			check({ sent }) {
+				const posts = sent('chert').filter((request) => request.method === 'POST');
+				assert.deepEqual(
+					posts.map((request) => request.path),
+					['/api/v1/chats'],
+				);
 			},
 		},
 	],

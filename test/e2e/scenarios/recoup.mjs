@@ -1,11 +1,19 @@
-// Recoup in a real n8n: the example workflow against RecoupFake, and its bad-input error.
+// Recoup in a real n8n: the example workflow against RecoupFake, its bad-input error, and each
+// operation on existing chats (Get Many, Get Messages, Update Topic, Delete) on chats seeded there.
 import assert from 'node:assert/strict';
 
-import { loadExample, withInput } from '../lib/workflows.mjs';
+import { loadExample, withInput, withParameters } from '../lib/workflows.mjs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const example = loadExample('recoup-create-chat.json');
 const NODE = 'Create Recoup chat';
+const ARTIST = 'a1a1a1a1-0000-4000-8000-000000000001';
+const TOUR_CHAT = '0c0c0c0c-e2e0-4000-8000-000000000001';
+const PRESS_CHAT = '0c0c0c0c-e2e0-4000-8000-000000000002';
+
+/** The example with its Recoup node running another operation on the seeded chats. */
+const operation = (parameters) =>
+	withParameters(example, NODE, { resource: 'chat', options: {}, ...parameters });
 
 export default {
 	id: 'recoup',
@@ -14,7 +22,15 @@ export default {
 
 	async startFakes(fakes) {
 		const { RecoupFake } = fakes.load('recoup');
-		return { recoup: await new RecoupFake().start() };
+		const recoup = await new RecoupFake().start();
+		recoup.addChat(
+			{ id: TOUR_CHAT, artist_id: ARTIST, topic: 'Tour plan', updated_at: '2026-01-02T00:00:00Z' },
+			['Plan the spring tour', 'Here is a plan'],
+		);
+		recoup.addChat({ id: PRESS_CHAT, topic: 'Press kit', updated_at: '2026-01-03T00:00:00Z' }, [
+			'Draft a press kit',
+		]);
+		return { recoup };
 	},
 
 	credentials: ({ recoup }) => [
@@ -88,6 +104,101 @@ export default {
 			error: 'Artist must be a UUID, but got "nova-lane" [item 0]',
 			check({ sent }) {
 				assert.deepEqual(sent('recoup'), []);
+			},
+		},
+		{
+			name: "Get Many lists the artist's chats (artist_account_id), one item per chat",
+			workflow: operation({
+				operation: 'getAll',
+				artist: { __rl: true, mode: 'id', value: '={{ $json.artistId }}' },
+				returnAll: true,
+			}),
+			check({ output, sent }) {
+				const [request, ...more] = sent('recoup');
+				assert.equal(more.length, 0, 'one request');
+				assert.equal(request.method, 'GET');
+				assert.deepEqual(request.query, { artist_account_id: ARTIST });
+				assert.deepEqual(
+					output(NODE).map((chat) => [chat.id, chat.title]),
+					[[TOUR_CHAT, 'Tour plan']],
+				);
+			},
+		},
+		{
+			name: 'Get Many keeps Limit chats, newest first',
+			workflow: operation({
+				operation: 'getAll',
+				artist: { __rl: true, mode: 'list', value: '' },
+				returnAll: false,
+				limit: 1,
+			}),
+			check({ output }) {
+				assert.deepEqual(
+					output(NODE).map((chat) => chat.id),
+					[PRESS_CHAT],
+				);
+			},
+		},
+		{
+			name: 'Get Messages gives the messages of a chat, oldest first',
+			workflow: operation({ operation: 'getMessages', chatId: TOUR_CHAT, returnAll: true }),
+			check({ output, sent }) {
+				assert.equal(sent('recoup')[0].path, `/api/chats/${TOUR_CHAT}/messages`);
+				assert.deepEqual(
+					output(NODE).map((message) => [message.role, message.text]),
+					[
+						['user', 'Plan the spring tour'],
+						['assistant', 'Here is a plan'],
+					],
+				);
+			},
+		},
+		{
+			name: 'Update Topic renames a chat',
+			workflow: operation({ operation: 'updateTopic', chatId: TOUR_CHAT, topic: 'Spring tour' }),
+			check({ output, sent, fakes: { recoup } }) {
+				const [request] = sent('recoup');
+				assert.equal(request.method, 'PATCH');
+				assert.deepEqual(request.body, { chatId: TOUR_CHAT, topic: 'Spring tour' });
+				assert.equal(output(NODE)[0].title, 'Spring tour');
+				assert.equal(recoup.chats.get(TOUR_CHAT).topic, 'Spring tour');
+			},
+		},
+		{
+			name: 'Update Topic refuses a 2-character topic, nothing sent',
+			workflow: operation({ operation: 'updateTopic', chatId: TOUR_CHAT, topic: '={{ "ab" }}' }),
+			error: 'Topic must be 3 to 50 characters long, but has 2 [item 0]',
+			check({ sent }) {
+				assert.deepEqual(sent('recoup'), []);
+			},
+		},
+		{
+			name: 'Delete deletes a chat (DELETE with its ID in the body)',
+			workflow: operation({ operation: 'delete', chatId: PRESS_CHAT }),
+			check({ output, sent, fakes: { recoup } }) {
+				const [request] = sent('recoup');
+				assert.equal(request.method, 'DELETE');
+				assert.deepEqual(request.body, { id: PRESS_CHAT });
+				assert.deepEqual(output(NODE)[0], {
+					id: PRESS_CHAT,
+					deleted: true,
+					alreadyDeleted: false,
+					message: 'Chat deleted successfully',
+				});
+				assert.equal(recoup.chats.has(PRESS_CHAT), false);
+			},
+		},
+		{
+			name: 'Delete again finds it gone (404): deleted, alreadyDeleted, not an error',
+			workflow: operation({ operation: 'delete', chatId: PRESS_CHAT }),
+			check({ output, sent }) {
+				assert.equal(sent('recoup').length, 1);
+				assert.deepEqual(output(NODE)[0], {
+					id: PRESS_CHAT,
+					deleted: true,
+					alreadyDeleted: true,
+					message: 'Recoup has no chat with this ID: it was already deleted, or never existed.',
+				});
 			},
 		},
 	],

@@ -1,0 +1,4 @@
+import { chert } from '../transport';
+import { create } from './create';
+
+export const chat = chert.resource('chat', 'Chat', [create]);

@@ -1,0 +1,35 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { Item } from '../shared';
+
+/** The Chat ID field: the chat.id of Create Chat's output. */
+export const chatIdProperty: INodeProperties = {
+	displayName: 'Chat ID',
+	name: 'chatId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. 0f2d3c1a-8b4e-4f6a-90d2-1a3b4c5d6e7f',
+	description:
+		"The chat's ID from Create Chat's output (the ID in its chat object, a UUID such as 0f2d3c1a-8b4e-4f6a-90d2-1a3b4c5d6e7f), not a message ID",
+};
+
+// Chert's chat ids are UUIDs in its docs; anything that could leave the path is refused.
+const SAFE_ID = /^[A-Za-z0-9._~-]+$/;
+
+/** The Chat ID as it goes into a chat-scoped path. */
+export function readChatId(item: Item): string {
+	const chatId = item.read.requiredText(
+		item.param('chatId'),
+		'Chat ID',
+		"Use the chat.id from Create Chat's output.",
+	);
+	if (!SAFE_ID.test(chatId)) {
+		throw item.invalid(
+			'Chat ID',
+			`"${chatId}" is not a chat ID`,
+			"Use the chat.id from Create Chat's output, such as 0f2d3c1a-8b4e-4f6a-90d2-1a3b4c5d6e7f.",
+		);
+	}
+	return chatId;
+}

@@ -1,0 +1,112 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+/** What Limit needs from an item (the door's Item has these). */
+interface ListItem {
+	param(name: string, fallback?: unknown): unknown;
+	invalid(field: string, problem: string, hint?: string): Error;
+}
+
+export const UUID_REGEX =
+	'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/** The artist a chat is about, from the key's artist list or by its UUID. */
+export function artistLocator(description: string): INodeProperties {
+	return {
+		displayName: 'Artist',
+		name: 'artist',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchArtists', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: UUID_REGEX, errorMessage: 'The artist ID must be a UUID' },
+					},
+				],
+			},
+		],
+	};
+}
+
+/** The field every operation on an existing chat starts from. */
+export const chatIdField: INodeProperties = {
+	displayName: 'Chat ID',
+	name: 'chatId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. 123e4567-e89b-12d3-a456-426614174000',
+	description:
+		"The chat's UUID, as given in the output of Create or Get Many (e.g. from the previous node)",
+};
+
+/** Return All and Limit as n8n's own Get Many operations have them. */
+export const returnAllFields: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		displayOptions: { show: { returnAll: [false] } },
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+	},
+];
+
+/** Recoup answers a whole list at once (no pages): Limit keeps its first entries. */
+export function limited<T>(item: ListItem, list: T[]): T[] {
+	if (item.param('returnAll', false) === true) return list;
+	const limit = Number(item.param('limit', 50));
+	if (!Number.isInteger(limit) || limit < 1) {
+		throw item.invalid('Limit', `must be a whole number of at least 1, but got "${String(limit)}"`);
+	}
+	return list.slice(0, limit);
+}
+
+function objectOf(value: unknown): IDataObject {
+	return (value && typeof value === 'object' && !Array.isArray(value) ? value : {}) as IDataObject;
+}
+
+/**
+ * One chat shape, whichever of its documented answers Recoup sends (camelCase with a title, or
+ * the stored snake_case row with a topic): the same keys every time, null where Recoup sent nothing.
+ */
+export function toChat(body: unknown): IDataObject {
+	const outer = objectOf(body);
+	const chat = outer.chat && typeof outer.chat === 'object' ? objectOf(outer.chat) : outer;
+	const pick = (...keys: string[]) =>
+		keys.map((key) => chat[key]).find((v) => v !== undefined) ?? null;
+	return {
+		id: pick('id'),
+		title: pick('title', 'topic'),
+		accountId: pick('accountId', 'account_id'),
+		artistId: pick('artistId', 'artist_id'),
+		sessionId: pick('sessionId', 'session_id'),
+		updatedAt: pick('updatedAt', 'updated_at'),
+	};
+}
+
+/** A list Recoup answers under `key`, or [] when the answer holds none. */
+export function listIn(body: unknown, key: string): unknown[] {
+	const list = objectOf(body)[key];
+	return Array.isArray(list) ? list : [];
+}
