@@ -717,6 +717,27 @@ describe('Chatwoot › Message → Send', () => {
 		expect(fake.requestsTo('POST', /\/messages$/)).toHaveLength(1);
 	});
 
+	// The node waits 30 s for an answer: Chatwoot stored the message when it took the request.
+	it('a timeout after the message reached Chatwoot is not sent again, even with Retry On Fail', async () => {
+		const sourceId = fake.addContact(INBOX);
+		await openConversation(sourceId);
+		fake.script('POST', /\/messages$/, { status: 200, delayMs: 31_000, body: {} });
+		const result = await run(
+			{
+				resource: 'message',
+				operation: 'send',
+				contactIdentifier: sourceId,
+				conversationId: '1',
+				content: 'once',
+			},
+			{ retryOnFail: { maxTries: 3, waitBetweenTries: 0 } },
+		);
+		expect(result.error?.message).toBe(
+			'The message may already be posted: an earlier try of this item failed after its request reached Chatwoot',
+		);
+		expect(fake.requestsTo('POST', /\/messages$/)).toHaveLength(1);
+	}, 45_000);
+
 	it('a 500 is not retried: Chatwoot may have posted it', async () => {
 		const sourceId = fake.addContact(INBOX);
 		await openConversation(sourceId);
@@ -796,6 +817,15 @@ describe('Chatwoot › Conversation → Get Many and Resolve', () => {
 			`GET ${conversationsPath(sourceId)}`,
 			`GET ${conversationsPath(sourceId)}`,
 		]);
+	});
+
+	it.each([
+		['a fraction', 2.5, 'Limit must be a whole number of at least 1, but got "2.5" [item 0]'],
+		['zero', 0, 'Limit must be a whole number of at least 1, but got "0" [item 0]'],
+	])('refuses a Limit that is %s before sending', async (_case, limit, message) => {
+		const result = await run({ operation: 'getAll', contactIdentifier: 'abc', limit });
+		expect(result.error?.message).toBe(message);
+		expect(fake.requests).toHaveLength(0);
 	});
 
 	it('a read is retried after a 503', async () => {
