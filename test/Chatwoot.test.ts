@@ -857,6 +857,61 @@ describe('Chatwoot › Conversation → Get Many and Resolve', () => {
 	});
 });
 
+describe('Chatwoot › follow-up errors: a hint for the step that failed', () => {
+	const SERVER_ERROR = { status: 500, body: { status: 500, error: 'Internal Server Error' } };
+
+	it.each([
+		['Get Many', { operation: 'getAll' }, 'GET', /\/conversations$/, 'while listing'],
+		[
+			'Resolve',
+			{ operation: 'resolve', conversationId: '1' },
+			'POST',
+			/\/toggle_status$/,
+			'while resolving the conversation',
+		],
+	])(
+		'a 500 on %s says what failed, not "creating the conversation"',
+		async (_op, parameters, method, path, hint) => {
+			const sourceId = fake.addContact(INBOX);
+			await run({ contactIdentifier: sourceId });
+			fake.script(method, path, SERVER_ERROR);
+			const result = await run({ contactIdentifier: sourceId, ...parameters });
+			expect(result.error?.message).toBe('Chatwoot: Internal Server Error');
+			expect(result.error?.description).toContain(hint);
+			expect(result.error?.description).not.toContain('creating the conversation');
+		},
+	);
+
+	it('Resolve of a conversation the contact does not have: 404 names the conversation ID', async () => {
+		const sourceId = fake.addContact(INBOX);
+		const result = await run({
+			operation: 'resolve',
+			contactIdentifier: sourceId,
+			conversationId: '7',
+		});
+		expect(result.error?.message).toBe('Chatwoot: Not Found');
+		expect(result.error?.description).toContain('no conversation with this ID for this contact');
+	});
+
+	it.each([
+		['Get', { operation: 'get' }],
+		['Update', { operation: 'update', name: 'Ada' }],
+	])(
+		'Contact → %s of an unknown contact identifier: 404 names the contact as a cause',
+		async (_op, parameters) => {
+			const result = await run({
+				resource: 'contact',
+				contactIdentifier: 'not-a-source-id',
+				...parameters,
+			});
+			expect(result.error?.message).toBe('Chatwoot: Not Found');
+			expect(result.error?.description).toContain(
+				'is not the source_id of a contact in this inbox',
+			);
+		},
+	);
+});
+
 describe('Chatwoot › Contact → Create, Get, Update', () => {
 	it('Create sends the fields and a source_id kept for this item; its contactIdentifier is the source_id', async () => {
 		const result = await run({

@@ -2,8 +2,18 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { defineProvider, type Answer, type Failure } from '../shared';
 
-/** Which call failed decides what a 404 or a 500 most likely means. */
-export type ChatwootStep = 'contact' | 'conversation' | 'message';
+/**
+ * Which call failed decides what a 404 or a 500 most likely means: creating a contact, reading or
+ * changing one by its source_id, creating a conversation, listing or resolving conversations,
+ * posting a message.
+ */
+export type ChatwootStep =
+	| 'contact'
+	| 'knownContact'
+	| 'conversation'
+	| 'conversationList'
+	| 'resolve'
+	| 'message';
 
 const INBOX_HINT =
 	'Check the Inbox Identifier in the Chatwoot credential: copy it from Settings → Inboxes → your API inbox → Configuration. Only inboxes of the API channel type serve this API; website, email or WhatsApp inboxes answer 404.';
@@ -11,12 +21,17 @@ const INBOX_HINT =
 const CONTACT_HINT =
 	"The contact identifier is not the source_id of a contact in this inbox. Use the source_id that contact creation returned in this same inbox, not the contact's numeric ID, email or your own identifier.";
 
+const INBOX_OR_CONTACT = `Chatwoot found no such inbox or contact. The two usual causes: (1) ${INBOX_HINT} (2) ${CONTACT_HINT}`;
+
 function notFoundHint(step: ChatwootStep): string {
 	if (step === 'contact') return `Chatwoot found no API inbox with this identifier. ${INBOX_HINT}`;
 	if (step === 'message') {
 		return 'Chatwoot no longer found the conversation or its contact when posting the message.';
 	}
-	return `Chatwoot found no such inbox or contact. The two usual causes: (1) ${INBOX_HINT} (2) ${CONTACT_HINT}`;
+	if (step === 'resolve') {
+		return `Chatwoot found no conversation with this ID for this contact: use the id (a number) from Create Conversation's or Get Many's output, with the same Contact Identifier. Otherwise: ${INBOX_OR_CONTACT}`;
+	}
+	return INBOX_OR_CONTACT;
 }
 
 function hmacHint(hmacTokenSet: boolean): string {
@@ -26,9 +41,16 @@ function hmacHint(hmacTokenSet: boolean): string {
 }
 
 function serverErrorHint(step: ChatwootStep, hmacTokenSet: boolean): string {
-	if (step === 'contact') return hmacHint(hmacTokenSet);
+	// Chatwoot checks the identifier_hash on creating, showing and updating a contact.
+	if (step === 'contact' || step === 'knownContact') return hmacHint(hmacTokenSet);
 	if (step === 'conversation') {
 		return "Chatwoot failed while creating the conversation. It may or may not exist: look at the contact's conversations in Chatwoot before running the node again.";
+	}
+	if (step === 'conversationList') {
+		return "Chatwoot failed while listing the contact's conversations. Reading changes nothing: run the node again.";
+	}
+	if (step === 'resolve') {
+		return 'Chatwoot failed while resolving the conversation. Resolving again changes nothing: run the node again.';
 	}
 	return 'Chatwoot failed while posting the message.';
 }
@@ -64,10 +86,13 @@ function readChatwootFailure(answer: Answer, step: ChatwootStep, hmacTokenSet: b
 	let hint: string | undefined;
 	if (status === 404) hint = notFoundHint(step);
 	else if (status === 401 || status === 403) {
-		hint = step === 'contact' ? hmacHint(hmacTokenSet) : 'Chatwoot refused the request.';
+		hint =
+			step === 'contact' || step === 'knownContact'
+				? hmacHint(hmacTokenSet)
+				: 'Chatwoot refused the request.';
 	} else if (status === 422 || status === 400) {
 		hint =
-			step === 'contact'
+			step === 'contact' || step === 'knownContact'
 				? "Chatwoot refused the contact's values without saying which: check Email and Phone Number (E.164)."
 				: 'Chatwoot refused the values without saying which: check the custom attributes.';
 	} else if (status >= 500) hint = serverErrorHint(step, hmacTokenSet);

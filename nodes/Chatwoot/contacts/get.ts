@@ -24,7 +24,7 @@ export const get = chatwoot.operation({
 		const contactIdentifier = readContactIdentifier(item, client);
 		const answer = await client.get(contactPath(contactIdentifier), {
 			qs: identity(item, client.connection.hmacToken, false),
-			call: 'contact',
+			call: 'knownContact',
 		});
 		return { ...((answer.body ?? {}) as IDataObject), contactIdentifier };
 	},

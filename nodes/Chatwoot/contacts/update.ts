@@ -23,7 +23,7 @@ export const update = chatwoot.operation({
 		// Idempotent: sending the same values again leaves the contact as it is.
 		const answer = await client.patch(contactPath(contactIdentifier), body, {
 			idempotent: true,
-			call: 'contact',
+			call: 'knownContact',
 		});
 		return { ...((answer.body ?? {}) as IDataObject), contactIdentifier };
 	},

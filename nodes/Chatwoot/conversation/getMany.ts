@@ -37,7 +37,7 @@ export const getMany = chatwoot.operation({
 		}
 		// Chatwoot answers every conversation at once: its public API has no pages.
 		const answer = await client.get(`${contactPath(contactIdentifier)}/conversations`, {
-			call: 'conversation',
+			call: 'conversationList',
 		});
 		const conversations = (Array.isArray(answer.body) ? answer.body : []) as IDataObject[];
 		const newestFirst = [...conversations].sort((a, b) => Number(b.id) - Number(a.id));

@@ -24,7 +24,7 @@ export const resolve = chatwoot.operation({
 		const answer = await client.post(
 			`${contactPath(contactIdentifier)}/conversations/${conversationId}/toggle_status`,
 			{},
-			{ idempotent: true, call: 'conversation' },
+			{ idempotent: true, call: 'resolve' },
 		);
 		return { ...((answer.body ?? {}) as IDataObject), contactIdentifier };
 	},
