@@ -12,7 +12,8 @@ import { chatwoot } from '../transport';
 export const send = chatwoot.operation({
 	value: 'send',
 	name: 'Send',
-	description: 'Post a message from the contact into an existing conversation',
+	description:
+		'Post a message as the contact into an existing conversation: it arrives as their incoming message, not as an agent reply',
 	action: 'Send a message',
 	properties: [
 		contactIdentifierField,
