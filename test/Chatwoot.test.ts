@@ -610,6 +610,426 @@ describe('Chatwoot › Create Conversation: Continue On Fail', () => {
 	});
 });
 
+describe('Chatwoot › Message → Send', () => {
+	const messagesPath = (sourceId: string, id: number) =>
+		`${conversationsPath(sourceId)}/${id}/messages`;
+	async function openConversation(sourceId: string) {
+		await run({ contactIdentifier: sourceId }, { executionId: `setup-${sourceId}` });
+		fake.requests.length = 0;
+	}
+
+	it('posts content exactly as typed with an echo_id, to the conversation of the given contact', async () => {
+		const sourceId = fake.addContact(INBOX);
+		await openConversation(sourceId);
+		const typed = '  Thanks!\n See you  ';
+		const result = await run({
+			resource: 'message',
+			operation: 'send',
+			contactIdentifier: sourceId,
+			conversationId: '1',
+			content: typed,
+		});
+		expect(result.error).toBeUndefined();
+		expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+			`POST ${messagesPath(sourceId, 1)}`,
+		]);
+		expect(fake.requests[0].body).toEqual({
+			content: typed,
+			echo_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+		});
+		expect(result.items[0].json).toMatchObject({
+			content: typed,
+			conversation_id: 1,
+			echoId: (fake.requests[0].body as { echo_id: string }).echo_id,
+			contactIdentifier: sourceId,
+		});
+		expect(fake.conversations[0].messages).toHaveLength(1);
+	});
+
+	it("an empty Contact Identifier uses the credential's Default Contact Identifier", async () => {
+		const sourceId = fake.addContact(INBOX);
+		await openConversation(sourceId);
+		const result = await run(
+			{ resource: 'message', operation: 'send', conversationId: '1', content: 'hi' },
+			{ credentials: { contactIdentifier: sourceId } },
+		);
+		expect(result.error).toBeUndefined();
+		expect(fake.requests[0].path).toBe(messagesPath(sourceId, 1));
+	});
+
+	it.each([
+		[
+			'no contact anywhere',
+			{ conversationId: '1', content: 'hi' },
+			"The credential's Default Contact Identifier is empty [item 0]",
+		],
+		[
+			'a conversation uuid instead of its number',
+			{ contactIdentifier: 'abc', conversationId: 'b3c1-uuid', content: 'hi' },
+			'Conversation ID must be a number, but got "b3c1-uuid" [item 0]',
+		],
+		[
+			'no conversation',
+			{ contactIdentifier: 'abc', conversationId: '={{ " " }}', content: 'hi' },
+			'Conversation ID is required [item 0]',
+		],
+		[
+			'whitespace-only content',
+			{ contactIdentifier: 'abc', conversationId: '1', content: ' \n ' },
+			'Content is required [item 0]',
+		],
+	])('refuses %s before sending', async (_case, parameters, message) => {
+		const result = await run({ resource: 'message', operation: 'send', ...parameters });
+		expect(result.error?.message).toBe(message);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it("404 for a conversation of another contact, in Chatwoot's words", async () => {
+		const sourceId = fake.addContact(INBOX);
+		const result = await run({
+			resource: 'message',
+			operation: 'send',
+			contactIdentifier: sourceId,
+			conversationId: '99',
+			content: 'hi',
+		});
+		expect(result.error?.message).toBe('Chatwoot: Not Found');
+		expect(result.error?.description).toContain('no longer found the conversation');
+	});
+
+	it('a dropped connection after the message reached Chatwoot is not sent again, even with Retry On Fail', async () => {
+		const sourceId = fake.addContact(INBOX);
+		await openConversation(sourceId);
+		fake.script('POST', /\/messages$/, { status: 200, drop: true });
+		const result = await run(
+			{
+				resource: 'message',
+				operation: 'send',
+				contactIdentifier: sourceId,
+				conversationId: '1',
+				content: 'once',
+			},
+			{ retryOnFail: { maxTries: 3, waitBetweenTries: 0 } },
+		);
+		expect(result.error?.message).toBe(
+			'The message may already be posted: an earlier try of this item failed after its request reached Chatwoot',
+		);
+		expect(fake.requestsTo('POST', /\/messages$/)).toHaveLength(1);
+	});
+
+	// The node waits 30 s for an answer: Chatwoot stored the message when it took the request.
+	it('a timeout after the message reached Chatwoot is not sent again, even with Retry On Fail', async () => {
+		const sourceId = fake.addContact(INBOX);
+		await openConversation(sourceId);
+		fake.script('POST', /\/messages$/, { status: 200, delayMs: 31_000, body: {} });
+		const result = await run(
+			{
+				resource: 'message',
+				operation: 'send',
+				contactIdentifier: sourceId,
+				conversationId: '1',
+				content: 'once',
+			},
+			{ retryOnFail: { maxTries: 3, waitBetweenTries: 0 } },
+		);
+		expect(result.error?.message).toBe(
+			'The message may already be posted: an earlier try of this item failed after its request reached Chatwoot',
+		);
+		expect(fake.requestsTo('POST', /\/messages$/)).toHaveLength(1);
+	}, 45_000);
+
+	it('a 500 is not retried: Chatwoot may have posted it', async () => {
+		const sourceId = fake.addContact(INBOX);
+		await openConversation(sourceId);
+		fake.script('POST', /\/messages$/, {
+			status: 500,
+			body: { status: 500, error: 'Internal Server Error' },
+		});
+		const result = await run({
+			resource: 'message',
+			operation: 'send',
+			contactIdentifier: sourceId,
+			conversationId: '1',
+			content: 'once',
+		});
+		expect(result.error?.message).toBe('Chatwoot: Internal Server Error');
+		expect(fake.requestsTo('POST', /\/messages$/)).toHaveLength(1);
+	});
+
+	it('429 with Retry-After: waits, then posts once', async () => {
+		const sourceId = fake.addContact(INBOX);
+		await openConversation(sourceId);
+		fake.throttleNext('POST', /\/messages$/, 1);
+		const started = Date.now();
+		const result = await run({
+			resource: 'message',
+			operation: 'send',
+			contactIdentifier: sourceId,
+			conversationId: '1',
+			content: 'hi',
+		});
+		expect(result.error).toBeUndefined();
+		expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+		expect(fake.conversations[0].messages).toHaveLength(1);
+	});
+
+	it('Continue On Fail: a bad item among good ones, pairedItem kept', async () => {
+		const sourceId = fake.addContact(INBOX);
+		await openConversation(sourceId);
+		const result = await run(
+			{
+				resource: 'message',
+				operation: 'send',
+				contactIdentifier: sourceId,
+				conversationId: '={{ $json.id }}',
+				content: 'hi',
+			},
+			{
+				continueOnFail: true,
+				items: [{ json: { id: 1 } }, { json: { id: 'x' } }, { json: { id: 1 } }],
+			},
+		);
+		expect(result.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(result.items[1].json.error).toBe(
+			'Conversation ID must be a number, but got "x" [item 1]',
+		);
+		expect(fake.conversations[0].messages).toHaveLength(2);
+	});
+});
+
+describe('Chatwoot › Conversation → Get Many and Resolve', () => {
+	// Each its own execution, as in n8n: a pinned execution id shared with another test would be
+	// answered from that test's finished run (Retry On Fail's memory of completed items).
+	async function threeConversations(sourceId: string) {
+		for (let made = 0; made < 3; made++) await run({ contactIdentifier: sourceId });
+		fake.requests.length = 0;
+	}
+
+	it('one item per conversation of the contact, newest first, up to Limit', async () => {
+		const sourceId = fake.addContact(INBOX);
+		await threeConversations(sourceId);
+		const limited = await run({ operation: 'getAll', contactIdentifier: sourceId, limit: 2 });
+		expect(limited.items.map((i) => i.json.id)).toEqual([3, 2]);
+		expect(limited.items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 0 }]);
+		const all = await run({ operation: 'getAll', contactIdentifier: sourceId, returnAll: true });
+		expect(all.items.map((i) => i.json.id)).toEqual([3, 2, 1]);
+		expect(fake.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+			`GET ${conversationsPath(sourceId)}`,
+			`GET ${conversationsPath(sourceId)}`,
+		]);
+	});
+
+	it.each([
+		['a fraction', 2.5, 'Limit must be a whole number of at least 1, but got "2.5" [item 0]'],
+		['zero', 0, 'Limit must be a whole number of at least 1, but got "0" [item 0]'],
+	])('refuses a Limit that is %s before sending', async (_case, limit, message) => {
+		const result = await run({ operation: 'getAll', contactIdentifier: 'abc', limit });
+		expect(result.error?.message).toBe(message);
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('a read is retried after a 503', async () => {
+		const sourceId = fake.addContact(INBOX);
+		await threeConversations(sourceId);
+		fake.script('GET', /\/conversations$/, { status: 503, body: 'Service Unavailable' });
+		const result = await run({ operation: 'getAll', contactIdentifier: sourceId, returnAll: true });
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(3);
+	});
+
+	it('Resolve marks the conversation resolved; resolving again changes nothing', async () => {
+		const sourceId = fake.addContact(INBOX);
+		await threeConversations(sourceId);
+		const first = await run({
+			operation: 'resolve',
+			contactIdentifier: sourceId,
+			conversationId: '2',
+		});
+		expect(first.items[0].json).toMatchObject({ id: 2, status: 'resolved' });
+		const again = await run({
+			operation: 'resolve',
+			contactIdentifier: sourceId,
+			conversationId: '2',
+		});
+		expect(again.items[0].json).toMatchObject({ id: 2, status: 'resolved' });
+		expect(fake.conversations.map((c) => c.status)).toEqual(['open', 'resolved', 'open']);
+		expect(fake.requests[0].path).toBe(`${conversationsPath(sourceId)}/2/toggle_status`);
+	});
+});
+
+describe('Chatwoot › follow-up errors: a hint for the step that failed', () => {
+	const SERVER_ERROR = { status: 500, body: { status: 500, error: 'Internal Server Error' } };
+
+	it.each([
+		['Get Many', { operation: 'getAll' }, 'GET', /\/conversations$/, 'while listing'],
+		[
+			'Resolve',
+			{ operation: 'resolve', conversationId: '1' },
+			'POST',
+			/\/toggle_status$/,
+			'while resolving the conversation',
+		],
+	])(
+		'a 500 on %s says what failed, not "creating the conversation"',
+		async (_op, parameters, method, path, hint) => {
+			const sourceId = fake.addContact(INBOX);
+			await run({ contactIdentifier: sourceId });
+			fake.script(method, path, SERVER_ERROR);
+			const result = await run({ contactIdentifier: sourceId, ...parameters });
+			expect(result.error?.message).toBe('Chatwoot: Internal Server Error');
+			expect(result.error?.description).toContain(hint);
+			expect(result.error?.description).not.toContain('creating the conversation');
+		},
+	);
+
+	it('Resolve of a conversation the contact does not have: 404 names the conversation ID', async () => {
+		const sourceId = fake.addContact(INBOX);
+		const result = await run({
+			operation: 'resolve',
+			contactIdentifier: sourceId,
+			conversationId: '7',
+		});
+		expect(result.error?.message).toBe('Chatwoot: Not Found');
+		expect(result.error?.description).toContain('no conversation with this ID for this contact');
+	});
+
+	it.each([
+		['Get', { operation: 'get' }],
+		['Update', { operation: 'update', name: 'Ada' }],
+	])(
+		'Contact → %s of an unknown contact identifier: 404 names the contact as a cause',
+		async (_op, parameters) => {
+			const result = await run({
+				resource: 'contact',
+				contactIdentifier: 'not-a-source-id',
+				...parameters,
+			});
+			expect(result.error?.message).toBe('Chatwoot: Not Found');
+			expect(result.error?.description).toContain(
+				'is not the source_id of a contact in this inbox',
+			);
+		},
+	);
+});
+
+describe('Chatwoot › Contact → Create, Get, Update', () => {
+	it('Create sends the fields and a source_id kept for this item; its contactIdentifier is the source_id', async () => {
+		const result = await run({
+			resource: 'contact',
+			operation: 'create',
+			name: 'Grace',
+			email: 'grace@example.com',
+			phoneNumber: '+1 415 555 1234',
+			externalIdentifier: 'crm-1',
+			contactAttributes: { attribute: [{ key: 'plan', value: 'pro' }] },
+			options: { contactAttributesJson: '{"seats": 3}' },
+		});
+		expect(result.error).toBeUndefined();
+		expect(fake.requests[0].body).toEqual({
+			name: 'Grace',
+			email: 'grace@example.com',
+			phone_number: '+14155551234',
+			identifier: 'crm-1',
+			custom_attributes: { plan: 'pro', seats: 3 },
+			source_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+		});
+		expect(result.items[0].json.contactIdentifier).toBe(
+			(fake.requests[0].body as { source_id: string }).source_id,
+		);
+	});
+
+	it('Create with the HMAC token signs the identifier; Get and Update on that inbox send it too', async () => {
+		const token = fake.inboxes.get(HMAC_INBOX)!.hmacToken;
+		const credentials = { inboxSecret: HMAC_INBOX, hmacToken: token };
+		const created = await run(
+			{ resource: 'contact', operation: 'create', externalIdentifier: 'u-9' },
+			{ credentials },
+		);
+		expect(fake.requests[0].body).toMatchObject({
+			identifier: 'u-9',
+			identifier_hash: hmac(token, 'u-9'),
+		});
+		const sourceId = String(created.items[0].json.contactIdentifier);
+		const got = await run(
+			{
+				resource: 'contact',
+				operation: 'get',
+				contactIdentifier: sourceId,
+				externalIdentifier: 'u-9',
+			},
+			{ credentials },
+		);
+		expect(got.error).toBeUndefined();
+		expect(fake.requests[1].query).toEqual({
+			identifier: 'u-9',
+			identifier_hash: hmac(token, 'u-9'),
+		});
+		const updated = await run(
+			{
+				resource: 'contact',
+				operation: 'update',
+				contactIdentifier: sourceId,
+				externalIdentifier: 'u-9',
+				name: 'New Name',
+			},
+			{ credentials },
+		);
+		expect(updated.error).toBeUndefined();
+		expect(fake.requests[2].body).toEqual({
+			name: 'New Name',
+			identifier: 'u-9',
+			identifier_hash: hmac(token, 'u-9'),
+		});
+		expect(fake.contacts[0].name).toBe('New Name');
+	});
+
+	it('Get without the identifier on an inbox that enforces identity validation: says to add the HMAC token', async () => {
+		const sourceId = fake.addContact(HMAC_INBOX);
+		const result = await run(
+			{ resource: 'contact', operation: 'get', contactIdentifier: sourceId },
+			{ credentials: { inboxSecret: HMAC_INBOX } },
+		);
+		expect(result.error?.message).toBe('Chatwoot: Internal Server Error');
+		expect(result.error?.description).toContain("add the inbox's HMAC token");
+	});
+
+	it('Update changes only the fields given; nothing given is refused before sending', async () => {
+		const sourceId = fake.addContact(INBOX, { name: 'Ada', email: 'ada@example.com' });
+		const result = await run({
+			resource: 'contact',
+			operation: 'update',
+			contactIdentifier: sourceId,
+			phoneNumber: '+441234567890',
+		});
+		expect(result.error).toBeUndefined();
+		expect(fake.requests[0].body).toEqual({ phone_number: '+441234567890' });
+		expect(fake.contacts[0]).toMatchObject({
+			name: 'Ada',
+			email: 'ada@example.com',
+			phone_number: '+441234567890',
+		});
+		fake.requests.length = 0;
+		const empty = await run({
+			resource: 'contact',
+			operation: 'update',
+			contactIdentifier: sourceId,
+		});
+		expect(empty.error?.message).toBe('The contact has nothing to update [item 0]');
+		expect(fake.requests).toHaveLength(0);
+	});
+
+	it('Update with an invalid email is refused before sending', async () => {
+		const result = await run({
+			resource: 'contact',
+			operation: 'update',
+			contactIdentifier: 'abc',
+			email: 'nope',
+		});
+		expect(result.error?.message).toBe('Email must be an email address, but got "nope" [item 0]');
+		expect(fake.requests).toHaveLength(0);
+	});
+});
+
 // Last: a 429 without Retry-After makes every request with this credential wait a while.
 describe('Chatwoot › Create Conversation: rate limit past the maximum wait', () => {
 	it("429 without Retry-After: fails with the time to try again and rack-attack's words", async () => {

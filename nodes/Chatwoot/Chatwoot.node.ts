@@ -6,8 +6,13 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { executeOperation } from '../shared/items';
-import * as createConversation from './conversation/create';
+import { contact } from './contacts';
+import { conversation } from './conversation';
+import { message } from './message';
+import { chatwoot } from './transport';
+
+// Conversation first: its default resource and operation are what saved workflows have.
+const resources = [conversation, contact, message];
 
 export class Chatwoot implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,46 +22,17 @@ export class Chatwoot implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: "Open conversations in a Chatwoot API inbox through Chatwoot's public client API",
+		description:
+			"Open and carry on conversations in a Chatwoot API inbox through Chatwoot's public client API",
 		defaults: { name: 'Chatwoot' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'chatProvidersChatwootApi', required: true }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'Conversation', value: 'conversation' }],
-				default: 'conversation',
-			},
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				displayOptions: { show: { resource: ['conversation'] } },
-				options: [
-					{
-						name: 'Create',
-						value: 'create',
-						description: 'Open a conversation for a contact, optionally with a first message',
-						action: 'Create a conversation',
-					},
-				],
-				default: 'create',
-			},
-			...createConversation.description,
-		],
+		properties: chatwoot.properties(resources),
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOperation(this, {
-			conversation: {
-				create: { execute: createConversation.execute, replay: createConversation.replay },
-			},
-		});
+		return await chatwoot.execute(this, resources);
 	}
 }

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { invalidInput, parseJsonObject, readText, type FieldContext } from '../shared/validate';
+import type { Item } from '../shared';
 
 /**
  * Custom attributes from key/value pairs and, for power users, a JSON object; a key in the
@@ -9,24 +9,23 @@ import { invalidInput, parseJsonObject, readText, type FieldContext } from '../s
 export function readAttributes(
 	pairs: unknown,
 	json: unknown,
-	at: FieldContext,
+	item: Item,
+	field: string,
 ): IDataObject | undefined {
 	const attributes: IDataObject = {};
 	const entries = ((pairs ?? {}) as { attribute?: Array<{ key?: unknown; value?: unknown }> })
 		.attribute;
 	for (const entry of entries ?? []) {
-		const key = readText(entry.key, { ...at, field: `${at.field} key` });
+		const key = item.read.text(entry.key, `${field} key`);
 		if (key === '') {
-			throw invalidInput(
-				at.node,
-				at.itemIndex,
-				at.field,
+			throw item.invalid(
+				field,
 				'has an attribute without a key',
 				'Give every attribute a key, or remove the empty row.',
 			);
 		}
 		attributes[key] = entry.value as IDataObject[string];
 	}
-	Object.assign(attributes, parseJsonObject(json, { ...at, field: `${at.field} (JSON)` }));
+	Object.assign(attributes, item.read.jsonObject(json, `${field} (JSON)`));
 	return Object.keys(attributes).length ? attributes : undefined;
 }

@@ -1,22 +1,14 @@
 import { createHmac } from 'node:crypto';
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { stableItemKey, uuidFromKey } from '../shared/idempotency';
-import type { RunSettings } from '../shared/items';
-import { sendProviderRequest } from '../shared/request';
-import {
-	invalidInput,
-	optionalEmail,
-	readText,
-	requireE164,
-	requireText,
-	type FieldContext,
-} from '../shared/validate';
+import type { Client, Item } from '../shared';
 import { readAttributes } from './attributes';
-import { chatwootApi, type ChatwootConnection } from './transport';
+import type { ChatwootConnection, ChatwootStep } from './transport';
 
-export const contactDescription = (show: { resource: string[]; operation: string[] }) => {
-	const forMode = (mode: string) => ({ show: { ...show, contactSource: [mode] } });
+export type ChatwootClient = Client<ChatwootConnection, ChatwootStep>;
+
+export const contactDescription = () => {
+	const forMode = (mode: string) => ({ show: { contactSource: [mode] } });
 	const properties: INodeProperties[] = [
 		{
 			displayName: 'Contact',
@@ -40,7 +32,6 @@ export const contactDescription = (show: { resource: string[]; operation: string
 				},
 			],
 			default: 'identifier',
-			displayOptions: { show },
 		},
 		{
 			displayName: 'Contact Identifier',
@@ -125,41 +116,33 @@ export function identifierHash(hmacToken: string, identifier: string): string {
 }
 
 /** The contact to create, read and checked before anything is sent. */
-function readNewContact(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	connection: ChatwootConnection,
-	attributesJson: unknown,
-): IDataObject {
-	const node = ctx.getNode();
-	const at = (field: string): FieldContext => ({ node, itemIndex, field });
-	const param = (name: string) => ctx.getNodeParameter(name, itemIndex, '');
+function readNewContact(item: Item, hmacToken: string, attributesJson: unknown): IDataObject {
+	const { read } = item;
 	const body: IDataObject = {};
-	const name = readText(param('contactName'), at('Name'));
+	const name = read.text(item.param('contactName'), 'Name');
 	if (name) body.name = name;
-	const email = optionalEmail(param('contactEmail'), at('Email'));
+	const email = read.email(item.param('contactEmail'), 'Email');
 	if (email) body.email = email;
-	if (readText(param('contactPhoneNumber'), at('Phone Number')) !== '') {
-		body.phone_number = requireE164(param('contactPhoneNumber'), at('Phone Number'));
+	if (read.text(item.param('contactPhoneNumber'), 'Phone Number') !== '') {
+		body.phone_number = read.e164(item.param('contactPhoneNumber'), 'Phone Number');
 	}
-	const identifier = readText(param('externalIdentifier'), at('External Identifier'));
-	if (connection.hmacToken) {
+	const identifier = read.text(item.param('externalIdentifier'), 'External Identifier');
+	if (hmacToken) {
 		if (identifier === '') {
-			throw invalidInput(
-				node,
-				itemIndex,
+			throw item.invalid(
 				'External Identifier',
 				'is required when the credential has an HMAC token',
 				"Chatwoot's identity validation signs the contact's identifier: give the contact one, or remove the HMAC token from the credential.",
 			);
 		}
-		body.identifier_hash = identifierHash(connection.hmacToken, identifier);
+		body.identifier_hash = identifierHash(hmacToken, identifier);
 	}
 	if (identifier) body.identifier = identifier;
 	const attributes = readAttributes(
-		ctx.getNodeParameter('contactAttributes', itemIndex, {}),
+		item.param('contactAttributes', {}),
 		attributesJson,
-		at('Contact Custom Attributes'),
+		item,
+		'Contact Custom Attributes',
 	);
 	if (attributes) body.custom_attributes = attributes;
 	return body;
@@ -171,47 +154,81 @@ function readNewContact(
  * source_id, so a contact is never created twice for one item.
  */
 export async function resolveContact(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	connection: ChatwootConnection,
+	item: Item,
+	client: ChatwootClient,
 	attributesJson: unknown,
-	settings: RunSettings,
 ): Promise<ResolvedContact> {
-	const node = ctx.getNode();
-	const source = ctx.getNodeParameter('contactSource', itemIndex) as string;
+	const { connection } = client;
+	const source = item.param('contactSource') as string;
 	if (source === 'credential') {
-		if (connection.defaultContactIdentifier === '') {
-			throw invalidInput(
-				node,
-				itemIndex,
-				"The credential's Default Contact Identifier",
-				'is empty',
-				'Set it in the Chatwoot credential, or choose another Contact option.',
-			);
-		}
-		return { contactIdentifier: connection.defaultContactIdentifier };
+		return { contactIdentifier: defaultContact(item, connection) };
 	}
 	if (source === 'identifier') {
-		const contactIdentifier = requireText(
-			ctx.getNodeParameter('contactIdentifier', itemIndex, ''),
-			{ node, itemIndex, field: 'Contact Identifier' },
+		const contactIdentifier = item.read.requiredText(
+			item.param('contactIdentifier'),
+			'Contact Identifier',
 			"The contact's source_id in this inbox, as returned when the contact was created.",
 		);
 		return { contactIdentifier };
 	}
-	const body = readNewContact(ctx, itemIndex, connection, attributesJson);
-	body.source_id = uuidFromKey(stableItemKey(ctx, itemIndex, 'chatwoot-contact'));
-	const answer = await sendProviderRequest(
-		ctx,
-		chatwootApi('contact', connection.hmacToken !== ''),
-		{ method: 'POST', url: `${connection.inboxUrl}/contacts`, body, idempotent: true },
-		{ itemIndex, secrets: connection.secrets, maxWaitMs: settings.maxWaitMs },
-	);
+	const body = readNewContact(item, connection.hmacToken, attributesJson);
+	body.source_id = item.stableUuid('chatwoot-contact');
+	const answer = await client.post('/contacts', body, { idempotent: true, call: 'contact' });
 	const createdContact = (answer.body ?? {}) as IDataObject;
-	const contactIdentifier = readText(createdContact.source_id, {
-		node,
-		itemIndex,
-		field: 'source_id',
-	});
+	const contactIdentifier = item.read.text(createdContact.source_id, 'source_id');
 	return { contactIdentifier: contactIdentifier || String(body.source_id), createdContact };
 }
+
+/** The credential's Default Contact Identifier, or an input error naming it. */
+export function defaultContact(item: Item, connection: ChatwootConnection): string {
+	if (connection.defaultContactIdentifier === '') {
+		throw item.invalid(
+			"The credential's Default Contact Identifier",
+			'is empty',
+			'Set it in the Chatwoot credential, or choose another Contact option.',
+		);
+	}
+	return connection.defaultContactIdentifier;
+}
+
+/** The contact of a follow-up operation: typed, or the credential's default when left empty. */
+export const contactIdentifierField: INodeProperties = {
+	displayName: 'Contact Identifier',
+	name: 'contactIdentifier',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 4b7c1e52-2f1a-4c3d-9e8f-0a1b2c3d4e5f',
+	description:
+		"The contact's source_id in this inbox: contactIdentifier in the output of Create Conversation or Create Contact. Not the contact's numeric ID, email or name. Empty: the credential's Default Contact Identifier.",
+};
+
+export function readContactIdentifier(item: Item, client: ChatwootClient): string {
+	const typed = item.read.text(item.param('contactIdentifier'), 'Contact Identifier');
+	return typed || defaultContact(item, client.connection);
+}
+
+export const conversationIdField: INodeProperties = {
+	displayName: 'Conversation ID',
+	name: 'conversationId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. 42',
+	description:
+		"The conversation's number in Chatwoot: the ID in the output of Create Conversation or Get Many Conversations, also the number in the conversation's URL in Chatwoot",
+};
+
+export function readConversationId(item: Item): string {
+	const id = item.read.requiredText(item.param('conversationId'), 'Conversation ID');
+	if (!/^\d+$/.test(id)) {
+		throw item.invalid(
+			'Conversation ID',
+			`must be a number, but got "${id}"`,
+			"Use id from Create Conversation's output, not the conversation's uuid.",
+		);
+	}
+	return id;
+}
+
+export const contactPath = (contactIdentifier: string) =>
+	`/contacts/${encodeURIComponent(contactIdentifier)}`;

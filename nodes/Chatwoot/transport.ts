@@ -1,13 +1,19 @@
-import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { ProviderFailure } from '../shared/errors';
-import type { HttpAnswer, ProviderApi } from '../shared/request';
-import { oncePerRun } from '../shared/run-cache';
+import { defineProvider, type Answer, type Failure } from '../shared';
 
-export const CHATWOOT_CREDENTIAL = 'chatProvidersChatwootApi';
-
-/** Which call failed decides what a 404 or a 500 most likely means. */
-export type ChatwootStep = 'contact' | 'conversation' | 'message';
+/**
+ * Which call failed decides what a 404 or a 500 most likely means: creating a contact, reading or
+ * changing one by its source_id, creating a conversation, listing or resolving conversations,
+ * posting a message.
+ */
+export type ChatwootStep =
+	| 'contact'
+	| 'knownContact'
+	| 'conversation'
+	| 'conversationList'
+	| 'resolve'
+	| 'message';
 
 const INBOX_HINT =
 	'Check the Inbox Identifier in the Chatwoot credential: copy it from Settings → Inboxes → your API inbox → Configuration. Only inboxes of the API channel type serve this API; website, email or WhatsApp inboxes answer 404.';
@@ -15,12 +21,17 @@ const INBOX_HINT =
 const CONTACT_HINT =
 	"The contact identifier is not the source_id of a contact in this inbox. Use the source_id that contact creation returned in this same inbox, not the contact's numeric ID, email or your own identifier.";
 
+const INBOX_OR_CONTACT = `Chatwoot found no such inbox or contact. The two usual causes: (1) ${INBOX_HINT} (2) ${CONTACT_HINT}`;
+
 function notFoundHint(step: ChatwootStep): string {
 	if (step === 'contact') return `Chatwoot found no API inbox with this identifier. ${INBOX_HINT}`;
 	if (step === 'message') {
 		return 'Chatwoot no longer found the conversation or its contact when posting the message.';
 	}
-	return `Chatwoot found no such inbox or contact. The two usual causes: (1) ${INBOX_HINT} (2) ${CONTACT_HINT}`;
+	if (step === 'resolve') {
+		return `Chatwoot found no conversation with this ID for this contact: use the id (a number) from Create Conversation's or Get Many's output, with the same Contact Identifier. Otherwise: ${INBOX_OR_CONTACT}`;
+	}
+	return INBOX_OR_CONTACT;
 }
 
 function hmacHint(hmacTokenSet: boolean): string {
@@ -30,9 +41,16 @@ function hmacHint(hmacTokenSet: boolean): string {
 }
 
 function serverErrorHint(step: ChatwootStep, hmacTokenSet: boolean): string {
-	if (step === 'contact') return hmacHint(hmacTokenSet);
+	// Chatwoot checks the identifier_hash on creating, showing and updating a contact.
+	if (step === 'contact' || step === 'knownContact') return hmacHint(hmacTokenSet);
 	if (step === 'conversation') {
 		return "Chatwoot failed while creating the conversation. It may or may not exist: look at the contact's conversations in Chatwoot before running the node again.";
+	}
+	if (step === 'conversationList') {
+		return "Chatwoot failed while listing the contact's conversations. Reading changes nothing: run the node again.";
+	}
+	if (step === 'resolve') {
+		return 'Chatwoot failed while resolving the conversation. Resolving again changes nothing: run the node again.';
 	}
 	return 'Chatwoot failed while posting the message.';
 }
@@ -43,7 +61,7 @@ function textOf(value: unknown): string | undefined {
 
 /** Chatwoot's error bodies: Rails' {status, error}, {error} or {message} from some controllers,
  * plain text (rack-attack's "Retry later") and HTML pages from proxies. */
-function messageOf(answer: HttpAnswer): string {
+function messageOf(answer: Answer): string {
 	const body = answer.body;
 	if (body && typeof body === 'object' && !Array.isArray(body)) {
 		const fields = body as IDataObject;
@@ -63,81 +81,66 @@ function messageOf(answer: HttpAnswer): string {
 	return `HTTP ${answer.statusCode}`;
 }
 
-export function readChatwootFailure(
-	answer: HttpAnswer,
-	step: ChatwootStep,
-	hmacTokenSet: boolean,
-): ProviderFailure {
+function readChatwootFailure(answer: Answer, step: ChatwootStep, hmacTokenSet: boolean): Failure {
 	const status = answer.statusCode;
 	let hint: string | undefined;
 	if (status === 404) hint = notFoundHint(step);
 	else if (status === 401 || status === 403) {
-		hint = step === 'contact' ? hmacHint(hmacTokenSet) : 'Chatwoot refused the request.';
+		hint =
+			step === 'contact' || step === 'knownContact'
+				? hmacHint(hmacTokenSet)
+				: 'Chatwoot refused the request.';
 	} else if (status === 422 || status === 400) {
 		hint =
-			step === 'contact'
+			step === 'contact' || step === 'knownContact'
 				? "Chatwoot refused the contact's values without saying which: check Email and Phone Number (E.164)."
 				: 'Chatwoot refused the values without saying which: check the custom attributes.';
 	} else if (status >= 500) hint = serverErrorHint(step, hmacTokenSet);
-	return { provider: 'Chatwoot', statusCode: status, message: messageOf(answer), hint };
-}
-
-/** How the shared request layer talks to Chatwoot for one step of the operation. */
-export function chatwootApi(step: ChatwootStep, hmacTokenSet: boolean): ProviderApi {
-	return {
-		name: 'Chatwoot',
-		credentialType: CHATWOOT_CREDENTIAL,
-		// The public client API has no auth header: the inbox identifier is in the URL.
-		authenticatesRequests: false,
-		readFailure: (answer) => readChatwootFailure(answer, step, hmacTokenSet),
-		// rack-attack's default throttle in Chatwoot: 3000 requests a minute per IP.
-		publishedRateLimit: { requests: 3000, perMs: 60_000 },
-		// rack-attack answers 429 without Retry-After unless configured to send it.
-		retryAfterFallbackMs: 10_000,
-	};
+	return { statusCode: status, message: messageOf(answer), hint };
 }
 
 export interface ChatwootConnection {
-	/** Base URL + /public/api/v1/inboxes/{inbox_identifier}, sub-path kept, no trailing slash. */
-	inboxUrl: string;
-	defaultContactIdentifier: string;
-	hmacToken: string;
+	/** Base URL + /public/api/v1/inboxes/{inbox_identifier}, sub-path kept: paths are relative to it. */
+	baseUrl: string;
 	/** The inbox identifier is in every URL path and the HMAC token signs identities. */
 	secrets: string[];
+	defaultContactIdentifier: string;
+	hmacToken: string;
 }
 
-export async function getChatwootConnection(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-): Promise<ChatwootConnection> {
-	const credentials = await oncePerRun(
-		ctx,
-		CHATWOOT_CREDENTIAL,
-		async () => await ctx.getCredentials(CHATWOOT_CREDENTIAL, itemIndex),
-	);
-	const baseUrl = String(credentials.baseUrl ?? '')
-		.trim()
-		.replace(/\/+$/, '');
-	const inboxIdentifier = String(credentials.inboxSecret ?? '').trim();
-	const hmacToken = String(credentials.hmacToken ?? '').trim();
-	if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			'The Base URL in the Chatwoot credential must start with http:// or https://',
-			{ itemIndex, description: 'For Chatwoot Cloud it is https://app.chatwoot.com.' },
-		);
-	}
-	if (inboxIdentifier === '') {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			'The Inbox Identifier in the Chatwoot credential is empty',
-			{ itemIndex, description: INBOX_HINT },
-		);
-	}
-	return {
-		inboxUrl: `${baseUrl}/public/api/v1/inboxes/${encodeURIComponent(inboxIdentifier)}`,
-		defaultContactIdentifier: String(credentials.contactIdentifier ?? '').trim(),
-		hmacToken,
-		secrets: [inboxIdentifier, encodeURIComponent(inboxIdentifier), hmacToken].filter(Boolean),
-	};
-}
+export const chatwoot = defineProvider<ChatwootConnection, ChatwootStep>({
+	name: 'Chatwoot',
+	credentialType: 'chatProvidersChatwootApi',
+	// The public client API has no auth header: the inbox identifier is in the URL.
+	authentication: 'none',
+	connect(credentials, problem) {
+		const baseUrl = String(credentials.baseUrl ?? '')
+			.trim()
+			.replace(/\/+$/, '');
+		const inboxIdentifier = String(credentials.inboxSecret ?? '').trim();
+		const hmacToken = String(credentials.hmacToken ?? '').trim();
+		if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
+			throw problem(
+				'The Base URL in the Chatwoot credential must start with http:// or https://',
+				'For Chatwoot Cloud it is https://app.chatwoot.com.',
+			);
+		}
+		if (inboxIdentifier === '') {
+			throw problem('The Inbox Identifier in the Chatwoot credential is empty', INBOX_HINT);
+		}
+		return {
+			baseUrl: `${baseUrl}/public/api/v1/inboxes/${encodeURIComponent(inboxIdentifier)}`,
+			secrets: [inboxIdentifier, encodeURIComponent(inboxIdentifier), hmacToken].filter(Boolean),
+			defaultContactIdentifier: String(credentials.contactIdentifier ?? '').trim(),
+			hmacToken,
+		};
+	},
+	readFailure: (answer, step, connection) =>
+		readChatwootFailure(answer, step ?? 'conversation', connection.hmacToken !== ''),
+	rateLimit: {
+		// rack-attack's default throttle in Chatwoot: 3000 requests a minute per IP.
+		documented: { requests: 3000, perMs: 60_000 },
+		// rack-attack answers 429 without Retry-After unless configured to send it.
+		retryAt: () => Date.now() + 10_000,
+	},
+});

@@ -37,6 +37,7 @@ export interface ChatwootConversation {
 	sourceId: string;
 	contactId: number;
 	custom_attributes: Record<string, unknown>;
+	status: 'open' | 'resolved';
 	messages: Array<{ id: number; content: string; echo_id?: string }>;
 }
 
@@ -84,6 +85,30 @@ export class ChatwootFake extends FakeServer {
 				this.inApiInbox(inbox, (found) =>
 					this.withContact(found, contact, (row) => this.createConversation(row, request)),
 				),
+			);
+			this.route('GET', `${base}/contacts/:contact`, (request, { inbox, contact }) =>
+				this.inApiInbox(inbox, (found) =>
+					this.withContact(found, contact, (row) =>
+						this.checkHmac(found, request.query ?? {}, () => this.showContact(row)),
+					),
+				),
+			);
+			this.route('PATCH', `${base}/contacts/:contact`, (request, { inbox, contact }) =>
+				this.inApiInbox(inbox, (found) =>
+					this.withContact(found, contact, (row) =>
+						this.checkHmac(found, (request.body ?? {}) as Record<string, unknown>, () =>
+							this.updateContact(row, request),
+						),
+					),
+				),
+			);
+			this.route(
+				'POST',
+				`${base}/contacts/:contact/conversations/:conversation/toggle_status`,
+				(_request, { inbox, contact, conversation }) =>
+					this.inApiInbox(inbox, (found) =>
+						this.withContact(found, contact, (row) => this.resolve(row, Number(conversation))),
+					),
 			);
 			this.route(
 				'POST',
@@ -260,6 +285,75 @@ export class ChatwootFake extends FakeServer {
 		};
 	}
 
+	/** ContactsController#process_hmac: on show and update too, when sent or enforced. */
+	private checkHmac(
+		inbox: ChatwootInbox,
+		params: Record<string, unknown>,
+		handler: () => FakeResponse,
+	): FakeResponse {
+		const hash = params.identifier_hash;
+		if ((typeof hash === 'string' && hash !== '') || inbox.hmacMandatory) {
+			const expected = createHmac('sha256', inbox.hmacToken)
+				.update(String(params.identifier ?? ''))
+				.digest('hex');
+			if (hash !== expected) return SERVER_ERROR;
+		}
+		return handler();
+	}
+
+	/** contacts/show.json.jbuilder: source_id, pubsub_token and the public contact. */
+	private showContact(row: ChatwootContactInbox): FakeResponse {
+		const contact = this.contacts.find((c) => c.id === row.contactId)!;
+		return {
+			status: 200,
+			body: {
+				source_id: row.sourceId,
+				pubsub_token: `pubsub-${row.sourceId.slice(0, 8)}`,
+				id: contact.id,
+				name: contact.name,
+				email: contact.email,
+				phone_number: contact.phone_number,
+			},
+		};
+	}
+
+	/** ContactIdentifyAction: permitted fields merged into the contact; identifier is not changed. */
+	private updateContact(row: ChatwootContactInbox, request: LoggedRequest): FakeResponse {
+		const params = (request.body ?? {}) as Record<string, unknown>;
+		const contact = this.contacts.find((c) => c.id === row.contactId)!;
+		const email = typeof params.email === 'string' ? params.email : undefined;
+		const phone = typeof params.phone_number === 'string' ? params.phone_number : undefined;
+		if ((email && !EMAIL.test(email)) || (phone && !PHONE.test(phone))) {
+			return { status: 422, body: { status: 422, error: 'Unprocessable Entity' } };
+		}
+		if (typeof params.name === 'string') contact.name = params.name;
+		if (email) contact.email = email;
+		if (phone) contact.phone_number = phone;
+		if (params.custom_attributes && typeof params.custom_attributes === 'object') {
+			contact.custom_attributes = {
+				...contact.custom_attributes,
+				...(params.custom_attributes as Record<string, unknown>),
+			};
+		}
+		return {
+			status: 200,
+			body: { id: contact.id, name: contact.name, email: contact.email, source_id: row.sourceId },
+		};
+	}
+
+	/** ConversationsController#toggle_status: only ever resolves; a resolved one stays as it is. */
+	private resolve(row: ChatwootContactInbox, conversationId: number): FakeResponse {
+		const conversation = this.conversations.find(
+			(c) =>
+				c.id === conversationId &&
+				(row.hmacVerified ? c.contactId === row.contactId : c.sourceId === row.sourceId),
+		);
+		if (!conversation) return NOT_FOUND;
+		conversation.status = 'resolved';
+		const inbox = this.inboxes.get(row.inboxIdentifier)!;
+		return { status: 200, body: this.publicConversation(conversation, inbox) };
+	}
+
 	private createConversation(row: ChatwootContactInbox, request: LoggedRequest): FakeResponse {
 		const params = (request.body ?? {}) as Record<string, unknown>;
 		const inbox = this.inboxes.get(row.inboxIdentifier)!;
@@ -270,6 +364,7 @@ export class ChatwootFake extends FakeServer {
 			sourceId: row.sourceId,
 			contactId: row.contactId,
 			custom_attributes: (params.custom_attributes as Record<string, unknown>) ?? {},
+			status: 'open',
 			messages: [],
 		};
 		this.conversations.push(conversation);
@@ -298,7 +393,7 @@ export class ChatwootFake extends FakeServer {
 			uuid: conversation.uuid,
 			inbox_id: inbox.id,
 			contact_last_seen_at: 0,
-			status: 'open',
+			status: conversation.status,
 			agent_last_seen_at: 0,
 			messages: conversation.messages.map((m) => ({
 				id: m.id,

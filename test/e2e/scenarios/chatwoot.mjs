@@ -1,33 +1,137 @@
-// Chatwoot in a real n8n: the example workflow against ChatwootFake, and its bad-input error.
+// Chatwoot in a real n8n: the example workflow against ChatwootFake, its bad-input error, and the
+// conversation going on (Message → Send, Conversation → Get Many and Resolve, Contact → Create,
+// Get and Update). The follow-up example has a scenario of its own (chatwoot-follow-up.mjs).
 import assert from 'node:assert/strict';
 
-import { loadExample, withInput } from '../lib/workflows.mjs';
+import { loadExample, withInput, withParameters } from '../lib/workflows.mjs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const INBOX = 'inboxApiSecret123';
 const example = loadExample('chatwoot-create-conversation.json');
+const followUpExample = loadExample('chatwoot-follow-up.json');
 const NODE = 'Open Chatwoot conversation';
+const FOLLOW_UP = "Add the form's details";
+const DETAILS = 'Preferred time: Thursday afternoon. Timezone: Europe/Berlin.';
+const CREDENTIAL = {
+	chatProvidersChatwootApi: { id: 'REPLACE_WITH_YOUR_CREDENTIAL_ID', name: 'Chatwoot account' },
+};
 const MESSAGE = "Hi! We'd like a demo for a team of 12. Is Thursday afternoon possible?";
 const NO_API_INBOX =
 	'No API-channel inbox with this Inbox Identifier at this Base URL. Check the Base URL, and copy the identifier from Settings → Inboxes → your API inbox → Configuration; website, email or WhatsApp inboxes do not serve this API.';
+
+/** The follow-up example's run: the contact, the conversation with its first message, then the
+ * form's details as a second message from the contact into the same conversation. */
+export function checkFollowUp({ output, sent, fakes: { chatwoot } }) {
+	const requests = sent('chatwoot');
+	assert.deepEqual(
+		requests.map((request) => request.method),
+		['POST', 'POST', 'POST', 'POST'],
+	);
+	const [contact, conversation, first, followUp] = requests;
+	const conversations = `/public/api/v1/inboxes/${INBOX}/contacts/${contact.body.source_id}/conversations`;
+	assert.equal(conversation.path, conversations);
+	const [opened] = output(NODE);
+	assert.equal(first.path, `${conversations}/${opened.id}/messages`);
+	assert.equal(followUp.path, `${conversations}/${opened.id}/messages`);
+	assert.deepEqual(followUp.body, { content: DETAILS, echo_id: followUp.body.echo_id });
+	assert.match(followUp.body.echo_id, UUID);
+	assert.notEqual(followUp.body.echo_id, first.body.echo_id);
+	const [sentMessage, ...others] = output(FOLLOW_UP);
+	assert.equal(others.length, 0, 'one output item');
+	assert.equal(sentMessage.content, DETAILS);
+	assert.equal(sentMessage.conversation_id, opened.id);
+	assert.equal(sentMessage.contactIdentifier, contact.body.source_id);
+	assert.equal(sentMessage.echoId, followUp.body.echo_id);
+	assert.deepEqual(
+		chatwoot.conversations.find((c) => c.id === opened.id)?.messages.map((m) => m.content),
+		[first.body.content, DETAILS],
+	);
+}
+
+export async function startChatwootFake(fakes) {
+	const { ChatwootFake } = fakes.load('chatwoot');
+	return { chatwoot: await new ChatwootFake().start() };
+}
+
+export const chatwootCredentials = ({ chatwoot }) => [
+	{
+		name: 'Chatwoot account',
+		type: 'chatProvidersChatwootApi',
+		data: { baseUrl: chatwoot.baseUrl, inboxSecret: INBOX, contactIdentifier: '', hmacToken: '' },
+	},
+];
+
+/** The follow-up example with its second node doing another operation on the new conversation. */
+const afterOpening = (parameters) =>
+	withParameters(followUpExample, FOLLOW_UP, {
+		contactIdentifier: '={{ $json.contactIdentifier }}',
+		...parameters,
+	});
+
+/** Manual Trigger, then the Chatwoot nodes one after another. */
+function chain(name, steps) {
+	const nodes = [
+		{
+			parameters: {},
+			id: 'e2e-chatwoot-trigger',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+		},
+		...steps.map(([stepName, parameters], index) => ({
+			parameters: { ...parameters, options: {} },
+			id: `e2e-chatwoot-step-${index + 1}`,
+			name: stepName,
+			type: 'n8n-nodes-chat-providers.chatwoot',
+			typeVersion: 1,
+			position: [220 * (index + 1), 0],
+			credentials: CREDENTIAL,
+		})),
+	];
+	const connections = {};
+	for (let index = 0; index < nodes.length - 1; index++) {
+		connections[nodes[index].name] = {
+			main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]],
+		};
+	}
+	return { name, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} };
+}
+
+const contactWorkflow = chain('Chatwoot e2e: create, read and update a contact', [
+	[
+		'Create contact',
+		{
+			resource: 'contact',
+			operation: 'create',
+			name: 'Ada Lovelace',
+			email: 'ada@example.com',
+			phoneNumber: '+44 20 7946 0018',
+			externalIdentifier: 'crm-ada',
+		},
+	],
+	[
+		'Get contact',
+		{ resource: 'contact', operation: 'get', contactIdentifier: '={{ $json.contactIdentifier }}' },
+	],
+	[
+		'Update contact',
+		{
+			resource: 'contact',
+			operation: 'update',
+			contactIdentifier: '={{ $json.contactIdentifier }}',
+			name: 'Ada King',
+		},
+	],
+]);
 
 export default {
 	id: 'chatwoot',
 	node: 'chatwoot',
 	credentialTypes: ['chatProvidersChatwootApi'],
 
-	async startFakes(fakes) {
-		const { ChatwootFake } = fakes.load('chatwoot');
-		return { chatwoot: await new ChatwootFake().start() };
-	},
-
-	credentials: ({ chatwoot }) => [
-		{
-			name: 'Chatwoot account',
-			type: 'chatProvidersChatwootApi',
-			data: { baseUrl: chatwoot.baseUrl, inboxSecret: INBOX, contactIdentifier: '', hmacToken: '' },
-		},
-	],
+	startFakes: startChatwootFake,
+	credentials: chatwootCredentials,
 
 	secrets: () => [INBOX],
 
@@ -120,6 +224,98 @@ export default {
 			error: 'Email must be an email address, but got "grace-at-example" [item 0]',
 			check({ sent }) {
 				assert.deepEqual(sent('chatwoot'), []);
+			},
+		},
+		{
+			name: 'Message → Send posts into the conversation just opened, as the contact',
+			workflow: followUpExample,
+			check: checkFollowUp,
+		},
+		{
+			name: 'Message → Send with the conversation uuid ends in the node error, the message not sent',
+			workflow: withParameters(followUpExample, FOLLOW_UP, { conversationId: '={{ $json.uuid }}' }),
+			error: 'Conversation ID must be a number, but got',
+			check({ sent }) {
+				assert.deepEqual(
+					sent('chatwoot').map((request) => request.path.split('/').pop()),
+					['contacts', 'conversations', 'messages'],
+				);
+			},
+		},
+		{
+			name: 'Conversation → Get Many lists the contact’s conversation, one item each',
+			workflow: afterOpening({ resource: 'conversation', operation: 'getAll', returnAll: true }),
+			check({ output, sent }) {
+				const requests = sent('chatwoot');
+				const list = requests.at(-1);
+				assert.equal(list.method, 'GET');
+				assert.equal(list.path, `${requests[1].path}`);
+				const conversations = output(FOLLOW_UP);
+				assert.equal(conversations.length, 1);
+				const [opened] = output('Open Chatwoot conversation');
+				assert.equal(conversations[0].id, opened.id);
+				assert.equal(conversations[0].contactIdentifier, opened.contactIdentifier);
+			},
+		},
+		{
+			name: 'Conversation → Get Many with a Limit of 0.5 ends in the node error, nothing listed',
+			workflow: afterOpening({ resource: 'conversation', operation: 'getAll', limit: 0.5 }),
+			error: 'Limit must be a whole number of at least 1, but got "0.5" [item 0]',
+			check({ sent }) {
+				assert.equal(sent('chatwoot').filter((request) => request.method === 'GET').length, 0);
+			},
+		},
+		{
+			name: 'Conversation → Resolve marks the new conversation resolved',
+			workflow: afterOpening({
+				resource: 'conversation',
+				operation: 'resolve',
+				conversationId: '={{ $json.id }}',
+			}),
+			check({ output, sent, fakes: { chatwoot } }) {
+				const resolve = sent('chatwoot').at(-1);
+				assert.equal(resolve.method, 'POST');
+				assert.match(resolve.path, /\/conversations\/\d+\/toggle_status$/);
+				const [resolved] = output(FOLLOW_UP);
+				assert.equal(resolved.status, 'resolved');
+				assert.equal(chatwoot.conversations.find((c) => c.id === resolved.id)?.status, 'resolved');
+			},
+		},
+		{
+			name: 'Contact → Create, Get and Update: one contact, its source_id carried along',
+			workflow: contactWorkflow,
+			check({ output, sent, fakes: { chatwoot } }) {
+				const [create, get, update, ...more] = sent('chatwoot');
+				assert.equal(more.length, 0, 'three requests');
+				assert.equal(create.method, 'POST');
+				assert.match(create.body.source_id, UUID);
+				assert.deepEqual(create.body, {
+					name: 'Ada Lovelace',
+					email: 'ada@example.com',
+					phone_number: '+442079460018',
+					identifier: 'crm-ada',
+					source_id: create.body.source_id,
+				});
+				const contactPath = `/public/api/v1/inboxes/${INBOX}/contacts/${create.body.source_id}`;
+				assert.equal(`${get.method} ${get.path}`, `GET ${contactPath}`);
+				assert.equal(`${update.method} ${update.path}`, `PATCH ${contactPath}`);
+				assert.deepEqual(update.body, { name: 'Ada King' });
+				const [updated] = output('Update contact');
+				assert.equal(updated.contactIdentifier, create.body.source_id);
+				assert.equal(output('Get contact')[0].name, 'Ada Lovelace');
+				const contact = chatwoot.contacts.find((c) => c.email === 'ada@example.com');
+				assert.equal(contact?.name, 'Ada King');
+			},
+		},
+		{
+			name: 'Contact → Update with nothing to change ends in the node error, nothing sent',
+			workflow: withParameters(contactWorkflow, 'Update contact', { name: '' }),
+			error: 'The contact has nothing to update [item 0]',
+			check({ sent }) {
+				assert.deepEqual(
+					sent('chatwoot').map((request) => request.method),
+					['POST', 'GET'],
+				);
 			},
 		},
 	],
