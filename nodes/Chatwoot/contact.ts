@@ -1,11 +1,9 @@
 import { createHmac } from 'node:crypto';
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { Client, Item } from '../shared';
+import type { Item } from '../shared';
 import { readAttributes } from './attributes';
-import type { ChatwootConnection, ChatwootStep } from './transport';
-
-export type ChatwootClient = Client<ChatwootConnection, ChatwootStep>;
+import type { ChatwootClient, ChatwootConnection } from './transport';
 
 export const contactDescription = () => {
 	const forMode = (mode: string) => ({ show: { contactSource: [mode] } });

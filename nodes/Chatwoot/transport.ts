@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { defineProvider, type Answer, type Failure } from '../shared';
+import { defineProvider, type Answer } from '../shared';
 
 /**
  * Which call failed decides what a 404 or a 500 most likely means: creating a contact, reading or
@@ -81,7 +81,7 @@ function messageOf(answer: Answer): string {
 	return `HTTP ${answer.statusCode}`;
 }
 
-function readChatwootFailure(answer: Answer, step: ChatwootStep, hmacTokenSet: boolean): Failure {
+function readChatwootFailure(answer: Answer, step: ChatwootStep, hmacTokenSet: boolean) {
 	const status = answer.statusCode;
 	let hint: string | undefined;
 	if (status === 404) hint = notFoundHint(step);
@@ -144,3 +144,5 @@ export const chatwoot = defineProvider<ChatwootConnection, ChatwootStep>({
 		retryAt: () => Date.now() + 10_000,
 	},
 });
+
+export type ChatwootClient = Awaited<ReturnType<typeof chatwoot.client>>;

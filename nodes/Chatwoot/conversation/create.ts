@@ -2,13 +2,8 @@ import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow
 
 import type { Item } from '../../shared';
 import { readAttributes } from '../attributes';
-import {
-	contactDescription,
-	resolveContact,
-	type ChatwootClient,
-	type ResolvedContact,
-} from '../contact';
-import { chatwoot } from '../transport';
+import { contactDescription, resolveContact, type ResolvedContact } from '../contact';
+import { chatwoot, type ChatwootClient } from '../transport';
 
 const conversationsPath = (contactIdentifier: string) =>
 	`/contacts/${encodeURIComponent(contactIdentifier)}/conversations`;
