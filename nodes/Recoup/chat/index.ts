@@ -1,9 +1,9 @@
 import { recoup } from '../transport';
 import { create } from './create';
 import { deleteChat } from './delete';
-import { getMany } from './get-many';
-import { getMessages } from './get-messages';
-import { updateTopic } from './update-topic';
+import { getMany } from './getMany';
+import { getMessages } from './getMessages';
+import { updateTopic } from './updateTopic';
 
 export const chat = recoup.resource('chat', 'Chat', [
 	create,
