@@ -217,7 +217,8 @@ describe('Fanvue Trigger: deliveries that fail the check are answered 401 and st
 
 	it('signed more than 5 minutes ahead', async () => {
 		const answer = await fanvue.post(trigger.url, fanvuePayload('messageReceived'), {
-			timestamp: now() + 301,
+			// Half a minute past the window: a loaded machine may take seconds to check it.
+			timestamp: now() + 330,
 		});
 		await refused(answer, /more than 5 minutes/);
 	});
