@@ -9,14 +9,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import { chromium } from 'playwright-core';
 
-import { ensureN8n, lineOf, N8N_LINES } from '../../scripts/lib/n8n.mjs';
-import { freePort, N8nInstance } from '../../scripts/lib/instance.mjs';
-import { build, installLikeN8n, pack } from '../../scripts/lib/package.mjs';
-import { compileFakes } from '../fakes/compiled.mjs';
 import {
 	byTestId,
 	CHROMIUM_FLAGS,
@@ -27,20 +22,8 @@ import {
 } from './lib/browser.mjs';
 import { lastJson } from './lib/execute-output.mjs';
 import { startOpenAiFake } from './lib/openai-fake.mjs';
-import { Report, seconds } from './lib/report.mjs';
+import { runE2e } from './lib/runner.mjs';
 import { loadExample, loadScenarios, withCredentials } from './lib/workflows.mjs';
-
-const { values: args } = parseArgs({
-	options: {
-		n8n: { type: 'string', default: Object.keys(N8N_LINES).sort().reverse().join(',') },
-		'no-browser': { type: 'boolean', default: false },
-		'no-build': { type: 'boolean', default: false },
-		keep: { type: 'boolean', default: false },
-	},
-});
-const lines = args.n8n.split(',').map(lineOf);
-const report = new Report();
-const started = Date.now();
 
 const example = loadExample('ai-agent-chat-tools.json');
 const AGENT = 'AI Agent';
@@ -112,45 +95,27 @@ const TOOLS = [
 	},
 ];
 
-async function main() {
-	if (!args['no-build']) {
-		console.log('Building the package...');
-		await build();
-	}
-	const tarball = await pack();
-	const fakes = await compileFakes();
-	const scenarios = await loadScenarios(TOOLS.map((tool) => tool.provider));
-	console.log(`Packed ${tarball}`);
-	for (const line of lines) {
-		const lineStarted = Date.now();
-		const n8n = await ensureN8n(line);
-		console.log(`\nn8n ${n8n.version} (${line}.x)`);
-		await runLine(line, n8n, { tarball, fakes, scenarios });
-		console.log(`  n8n ${n8n.version} done in ${seconds(lineStarted)}`);
-	}
-}
-
-async function runLine(line, n8n, { tarball, fakes, scenarios }) {
-	const label = `[${line}.x]`;
-	const userFolder = mkdtempSync(join(tmpdir(), `n8n-agent-${line}x-`));
-	const instance = new N8nInstance(n8n, {
-		userFolder,
-		port: await freePort(),
-		brokerPort: await freePort(),
-		encryptionKey: 'e2e-encryption-key-n8n-nodes-chat-providers',
-	});
-	const providers = await startProviderFakes(fakes);
-	const model = await startOpenAiFake({
-		turns: TOOLS.flatMap(({ tool, bad, good }) => [
-			{ tool, args: bad },
-			{ tool, args: good },
-		]),
-		finalAnswer: FINAL_ANSWER,
-	});
-	try {
+await runE2e({
+	title: 'Agent E2E',
+	folder: 'agent',
+	options: { 'no-browser': { type: 'boolean', default: false } },
+	showTarball: true,
+	prepare: async () => ({ scenarios: await loadScenarios(TOOLS.map((tool) => tool.provider)) }),
+	async line(context) {
+		const { line, label, args, report, instance, scenarios, startFake, cleanup, install, start } =
+			context;
+		const providers = await startProviderFakes(startFake);
+		const model = await startOpenAiFake({
+			turns: TOOLS.flatMap(({ tool, bad, good }) => [
+				{ tool, args: bad },
+				{ tool, args: good },
+			]),
+			finalAnswer: FINAL_ANSWER,
+		});
+		cleanup(() => model.stop());
 		const installed = await report.check(
 			`${label} installs the packed tarball as n8n's installer does`,
-			() => installLikeN8n(userFolder, tarball),
+			install,
 		);
 		if (!installed) return;
 
@@ -223,34 +188,23 @@ async function runLine(line, n8n, { tarball, fakes, scenarios }) {
 			const ready = await report.check(
 				`${label} n8n starts with the package installed`,
 				async () => {
-					await instance.start();
-					await instance.ownerLogin();
+					await start();
 					return true;
 				},
 			);
-			if (ready) await screenshotTool(instance, line, withOnError);
+			if (ready) await screenshotTool({ instance, line, report }, withOnError);
 		}
-	} finally {
-		await instance.stop();
-		await model.stop();
-		for (const fake of Object.values(providers)) await fake.stop();
-		if (args.keep) console.log(`  kept ${userFolder}`);
-		else rmSync(userFolder, { recursive: true, force: true });
-	}
-}
+	},
+});
 
-async function startProviderFakes(fakes) {
-	const { RecoupFake } = fakes.load('recoup');
-	const { ChertFake } = fakes.load('chert');
-	const { FanvueFake } = fakes.load('fanvue');
-	const { ChatwootFake } = fakes.load('chatwoot');
-	const fanvue = await new FanvueFake().start();
+async function startProviderFakes(startFake) {
+	const fanvue = await startFake('fanvue');
 	fanvue.grant = fanvue.tokens.issueGrant();
 	return {
-		recoup: await new RecoupFake().start(),
-		chert: await new ChertFake().start(),
+		recoup: await startFake('recoup'),
+		chert: await startFake('chert'),
 		fanvue,
-		chatwoot: await new ChatwootFake().start(),
+		chatwoot: await startFake('chatwoot'),
 	};
 }
 
@@ -365,7 +319,7 @@ function unescaped(text) {
  * ("Execution will continue even if the node fails") but its Settings tab offers no On Error for
  * tool nodes, so the README tells users where the setting lives (a copied tool keeps it).
  */
-async function screenshotTool(instance, line, workflow) {
+async function screenshotTool({ instance, line, report }, workflow) {
 	const label = `[${line}.x]`;
 	if (!existsSync(chromiumPath)) {
 		await report.check(`${label} browser: Chromium is installed`, () => {
@@ -452,13 +406,3 @@ async function screenshotTool(instance, line, workflow) {
 		rmSync(profile, { recursive: true, force: true });
 	}
 }
-
-try {
-	await main();
-} catch (error) {
-	report.failed += 1;
-	console.error(error);
-}
-console.log(`\nAgent E2E finished in ${seconds(started)}`);
-console.log(report.summary());
-process.exit(report.failed > 0 || report.passed === 0 ? 1 : 0);

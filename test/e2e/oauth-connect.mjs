@@ -8,31 +8,14 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 
 import { chromium } from 'playwright-core';
 
-import { ensureN8n, lineOf, N8N_LINES } from '../../scripts/lib/n8n.mjs';
-import { freePort, N8nInstance } from '../../scripts/lib/instance.mjs';
-import { build, installLikeN8n, pack } from '../../scripts/lib/package.mjs';
 import { byTestId, CHROMIUM_FLAGS, chromiumPath, logIn, outputDir } from './lib/browser.mjs';
+import { FANVUE_SCOPE as DEFAULT_SCOPE } from './lib/fanvue-credential.mjs';
 import { startOAuthServer } from './lib/oauth-server.mjs';
-import { Report, seconds } from './lib/report.mjs';
+import { runE2e } from './lib/runner.mjs';
 
-const { values: args } = parseArgs({
-	options: {
-		n8n: { type: 'string', default: Object.keys(N8N_LINES).sort().reverse().join(',') },
-		'no-build': { type: 'boolean', default: false },
-		keep: { type: 'boolean', default: false },
-	},
-});
-const lines = args.n8n.split(',').map(lineOf);
-const report = new Report();
-const started = Date.now();
-
-// The credential's default Scope (credentials/FanvueOAuth2Api.credentials.ts).
-const DEFAULT_SCOPE =
-	'openid offline_access offline read:self read:chat write:chat read:fan read:creator';
 // An app ticked for fewer scopes than the default asks for.
 const NARROW_SCOPE = 'openid offline_access offline read:self write:chat';
 const APPS = {
@@ -44,52 +27,36 @@ const APPS = {
 	narrow: { clientId: 'fanvue-app-narrow', clientSecret: 'secret-narrow', scope: NARROW_SCOPE },
 };
 
-async function main() {
-	if (!existsSync(chromiumPath)) throw new Error(`No Chromium at ${chromiumPath}`);
-	if (!args['no-build']) {
-		console.log('Building the package...');
-		await build();
-	}
-	const tarball = await pack();
-	console.log(`Packed ${tarball}`);
-	mkdirSync(outputDir, { recursive: true });
-	for (const line of lines) {
-		const lineStarted = Date.now();
-		const n8n = await ensureN8n(line);
-		console.log(`\nn8n ${n8n.version} (${line}.x): Fanvue "Connect my account"`);
-		await runLine(line, n8n, tarball);
-		console.log(`  n8n ${n8n.version} done in ${seconds(lineStarted)}`);
-	}
-}
-
-async function runLine(line, n8n, tarball) {
-	const label = `[${line}.x]`;
-	const userFolder = mkdtempSync(join(tmpdir(), `n8n-oauth-${line}x-`));
-	const profile = mkdtempSync(join(tmpdir(), 'n8n-oauth-chromium-'));
-	const instance = new N8nInstance(n8n, {
-		userFolder,
-		port: await freePort(),
-		brokerPort: await freePort(),
-		encryptionKey: 'e2e-encryption-key-n8n-nodes-chat-providers',
-	});
-	const oauth = await startOAuthServer({
-		redirectUri: `${instance.url}/rest/oauth2-credential/callback`,
-		apps: Object.values(APPS),
-	});
-	let context;
-	try {
+await runE2e({
+	title: 'OAuth connect e2e',
+	heading: 'Fanvue "Connect my account"',
+	folder: 'oauth',
+	fakes: false,
+	showTarball: true,
+	before() {
+		if (!existsSync(chromiumPath)) throw new Error(`No Chromium at ${chromiumPath}`);
+		mkdirSync(outputDir, { recursive: true });
+	},
+	async line({ line, label, report, instance, cleanup, install, start }) {
+		const profile = mkdtempSync(join(tmpdir(), 'n8n-oauth-chromium-'));
+		cleanup(() => rmSync(profile, { recursive: true, force: true }));
+		const oauth = await startOAuthServer({
+			redirectUri: `${instance.url}/rest/oauth2-credential/callback`,
+			apps: Object.values(APPS),
+		});
+		cleanup(() => oauth.stop());
 		const ready = await report.check(`${label} installs the package and starts n8n`, async () => {
-			await installLikeN8n(userFolder, tarball);
-			await instance.start();
-			await instance.ownerLogin();
+			await install();
+			await start();
 			return true;
 		});
 		if (!ready) return;
-		context = await chromium.launchPersistentContext(profile, {
+		const context = await chromium.launchPersistentContext(profile, {
 			executablePath: chromiumPath,
 			args: CHROMIUM_FLAGS,
 			viewport: { width: 1280, height: 900 },
 		});
+		cleanup(() => context.close());
 		context.setDefaultTimeout(20_000);
 		const page = context.pages()[0] ?? (await context.newPage());
 		const loggedIn = await report.check(`${label} browser: logs in`, () => logIn(page, instance));
@@ -179,15 +146,8 @@ async function runLine(line, n8n, tarball) {
 				},
 			);
 		}
-	} finally {
-		await context?.close();
-		await instance.stop();
-		await oauth.stop();
-		rmSync(profile, { recursive: true, force: true });
-		if (args.keep) console.log(`  kept ${userFolder}`);
-		else rmSync(userFolder, { recursive: true, force: true });
-	}
-}
+	},
+});
 
 /** The Authorization and Access Token URLs are hidden fields, so the credential starts over REST. */
 async function createCredential(instance, oauth, name, app) {
@@ -304,13 +264,3 @@ async function assertTokensStored(instance, id) {
 	assert.equal(typeof tokens.refresh_token, 'string', 'No refresh token stored');
 	assert.ok(tokens.access_token.length > 10 && tokens.refresh_token.length > 10);
 }
-
-try {
-	await main();
-} catch (error) {
-	report.failed += 1;
-	console.error(error);
-}
-console.log(`\nOAuth connect e2e finished in ${seconds(started)}`);
-console.log(report.summary());
-process.exit(report.failed > 0 || report.passed === 0 ? 1 : 0);

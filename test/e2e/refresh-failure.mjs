@@ -9,40 +9,23 @@
 //    and refresh state the failed execution left behind do not block it; all 40 chats are created
 //    after one refresh. Ends with "N passed, N failed"; exits 1 on failure.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 
-import { ensureN8n, lineOf, N8N_LINES } from '../../scripts/lib/n8n.mjs';
-import { freePort, N8nInstance } from '../../scripts/lib/instance.mjs';
-import { build, installLikeN8n, pack, packageName } from '../../scripts/lib/package.mjs';
-import { compileFakes } from '../fakes/compiled.mjs';
-import { Report, seconds } from './lib/report.mjs';
-
-const { values: args } = parseArgs({
-	options: {
-		n8n: { type: 'string', default: Object.keys(N8N_LINES).sort().reverse().join(',') },
-		'no-build': { type: 'boolean', default: false },
-		keep: { type: 'boolean', default: false },
-	},
-});
-const lines = args.n8n.split(',').map(lineOf);
-const report = new Report();
-const started = Date.now();
+import { packageName } from '../../scripts/lib/package.mjs';
+import { outputOf } from './lib/executions.mjs';
+import { fanvueOAuth2Credential } from './lib/fanvue-credential.mjs';
+import { runE2e } from './lib/runner.mjs';
 
 const ITEMS = 40;
 const NODE = 'Open Fanvue chat';
-const CREDENTIAL_ID = 'fanvueRefreshFailure1';
-const SCOPE = 'openid offline_access offline read:self read:chat write:chat read:fan read:creator';
+const CREDENTIAL = { id: 'fanvueRefreshFailure1', name: 'Fanvue (refresh fails)' };
+const WORKFLOW_ID = 'fanvueRefreshFailureWorkflow';
 const PACKAGE_MESSAGE = 'Fanvue: The connection expired and could not be renewed';
 // What the OAuth library says about invalid_grant, which must never be an item's error alone.
 const LIBRARY_WORDS = 'The provided authorization grant';
 
 function workflow(fanUuid) {
 	return {
-		id: 'fanvueRefreshFailureWorkflow',
+		id: WORKFLOW_ID,
 		name: 'Fanvue: a refresh that fails under load',
 		active: false,
 		settings: { executionOrder: 'v1' },
@@ -102,75 +85,25 @@ function workflow(fanUuid) {
 					options: { parallelRequests: 25 },
 				},
 				credentials: {
-					chatProvidersFanvueOAuth2Api: { id: CREDENTIAL_ID, name: 'Fanvue (refresh fails)' },
+					chatProvidersFanvueOAuth2Api: CREDENTIAL,
 				},
 			},
 		],
 	};
 }
 
-function credential(fanvue, grant) {
-	return {
-		id: CREDENTIAL_ID,
-		name: 'Fanvue (refresh fails)',
-		type: 'chatProvidersFanvueOAuth2Api',
-		data: {
-			grantType: 'pkce',
-			clientId: fanvue.clientId,
-			clientSecret: fanvue.clientSecret,
-			authUrl: `${fanvue.baseUrl}/oauth2/auth`,
-			accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
-			authentication: 'header',
-			appScopes: SCOPE,
-			scope: SCOPE,
-			apiBaseUrl: fanvue.baseUrl,
-			oauthTokenData: { ...grant, token_type: 'bearer' },
-		},
-	};
-}
-
-/**
- * Runs the workflow from the editor and returns the execution with its run data: n8n 1.x can
- * report an execution finished a moment before its run data is saved, so read it again until then.
- */
-async function runToTheEnd(instance, timeoutMs) {
-	let execution = await instance.runFromEditor('fanvueRefreshFailureWorkflow', timeoutMs);
-	for (let attempt = 0; !execution.data && attempt < 20; attempt++) {
-		await new Promise((resolve) => setTimeout(resolve, 250));
-		execution = await instance.rest('GET', `/rest/executions/${execution.id}`);
-	}
-	return execution;
-}
-
-/** The node's output items of an execution read over REST (n8n stores run data with flatted). */
-function outputOf(execution, parse) {
-	const data = typeof execution.data === 'string' ? parse(execution.data) : execution.data;
-	const runs = data.resultData.runData[NODE];
-	assert.ok(runs, `No run of "${NODE}": ${JSON.stringify(data.resultData.error ?? {})}`);
-	return runs.at(-1).data.main[0].map((item) => item.json);
-}
-
-async function runLine(line, n8n, tarball, fakes) {
-	const userFolder = mkdtempSync(join(tmpdir(), `n8n-refresh-${line}x-`));
-	const instance = new N8nInstance(n8n, {
-		userFolder,
-		port: await freePort(),
-		brokerPort: await freePort(),
-		encryptionKey: 'e2e-encryption-key-n8n-nodes-chat-providers',
-	});
-	const { FanvueFake } = fakes.load('fanvue');
-	const fanvue = await new FanvueFake().start();
-	// n8n's own copy of flatted reads the stored run data.
-	const { parse } = createRequire(join(dirname(n8n.bin), '..', 'package.json'))('flatted');
-	const label = `[${line}.x]`;
-	try {
-		await installLikeN8n(userFolder, tarball);
+await runE2e({
+	title: 'Refresh failure e2e',
+	heading: 'a Fanvue refresh that fails under load',
+	folder: 'refresh',
+	async line({ label, report, executions, startFake, setUp }) {
+		const fanvue = await startFake('fanvue');
 		const grant = fanvue.tokens.issueGrant();
 		fanvue.tokens.expireAccessTokens();
-		await instance.importJson('credentials', 'credentials.json', [credential(fanvue, grant)]);
-		await instance.importJson('workflow', 'workflows.json', [workflow(fanvue.fans[0].uuid)]);
-		await instance.start();
-		await instance.ownerLogin();
+		await setUp({
+			credentials: [fanvueOAuth2Credential(CREDENTIAL, fanvue, grant)],
+			workflows: [workflow(fanvue.fans[0].uuid)],
+		});
 
 		await report.check(
 			`${label} token endpoint answers invalid_grant: all ${ITEMS} items say "${PACKAGE_MESSAGE}" after one token call`,
@@ -183,9 +116,9 @@ async function runLine(line, n8n, tarball, fakes) {
 						error_description: `${LIBRARY_WORDS} (e.g., authorization code, resource owner credentials) or refresh token is invalid, expired, revoked`,
 					},
 				});
-				const execution = await runToTheEnd(instance);
+				const execution = await executions.run(WORKFLOW_ID);
 				assert.equal(execution.status, 'success', 'Continue On Fail keeps the run going');
-				const items = outputOf(execution, parse);
+				const items = outputOf(execution, NODE);
 				assert.equal(items.length, ITEMS);
 				for (const item of items) {
 					assert.equal(item.error, PACKAGE_MESSAGE, JSON.stringify(item));
@@ -212,10 +145,10 @@ async function runLine(line, n8n, tarball, fakes) {
 					body: { message: 'Too many requests' },
 				});
 				const runStarted = Date.now();
-				const execution = await runToTheEnd(instance, 30_000);
+				const execution = await executions.run(WORKFLOW_ID, 30_000);
 				const tookMs = Date.now() - runStarted;
 				assert.equal(execution.status, 'success');
-				const items = outputOf(execution, parse);
+				const items = outputOf(execution, NODE);
 				assert.deepEqual(
 					items.filter((item) => item.error !== undefined),
 					[],
@@ -231,36 +164,5 @@ async function runLine(line, n8n, tarball, fakes) {
 				console.log(`      ${ITEMS} items in ${(tookMs / 1000).toFixed(1)} s, 1 refresh`);
 			},
 		);
-	} finally {
-		await instance.stop();
-		await fanvue.stop();
-		if (args.keep) console.log(`  kept ${userFolder}`);
-		else rmSync(userFolder, { recursive: true, force: true });
-	}
-}
-
-async function main() {
-	if (!args['no-build']) {
-		console.log('Building the package...');
-		await build();
-	}
-	const tarball = await pack();
-	const fakes = await compileFakes();
-	for (const line of lines) {
-		const lineStarted = Date.now();
-		const n8n = await ensureN8n(line);
-		console.log(`\nn8n ${n8n.version} (${line}.x): a Fanvue refresh that fails under load`);
-		await runLine(line, n8n, tarball, fakes);
-		console.log(`  n8n ${n8n.version} done in ${seconds(lineStarted)}`);
-	}
-}
-
-try {
-	await main();
-} catch (error) {
-	report.failed += 1;
-	console.error(error);
-}
-console.log(`\nRefresh failure e2e finished in ${seconds(started)}`);
-console.log(report.summary());
-process.exit(report.failed > 0 || report.passed === 0 ? 1 : 0);
+	},
+});

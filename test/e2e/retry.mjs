@@ -15,34 +15,14 @@
 // Chatwoot with the node's Retry On Fail after a dropped connection. Ends with
 // "N passed, N failed"; exits 1 on failure.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 
-import { ensureN8n, lineOf, N8N_LINES } from '../../scripts/lib/n8n.mjs';
-import { freePort, N8nInstance } from '../../scripts/lib/instance.mjs';
-import { build, installLikeN8n, pack, packageName } from '../../scripts/lib/package.mjs';
-import { compileFakes } from '../fakes/compiled.mjs';
-import { Report, seconds } from './lib/report.mjs';
-
-const { values: args } = parseArgs({
-	options: {
-		n8n: { type: 'string', default: Object.keys(N8N_LINES).sort().reverse().join(',') },
-		'no-build': { type: 'boolean', default: false },
-		keep: { type: 'boolean', default: false },
-	},
-});
-const lines = args.n8n.split(',').map(lineOf);
-const report = new Report();
-const started = Date.now();
+import { packageName } from '../../scripts/lib/package.mjs';
+import { fanvueOAuth2Credential } from './lib/fanvue-credential.mjs';
+import { runE2e } from './lib/runner.mjs';
 
 const NODE = 'Create';
 const INBOX = 'inboxApiSecret123';
 const ITEMS = [1, 2, 3, 4, 5];
-const FANVUE_SCOPE =
-	'openid offline_access offline read:self read:chat write:chat read:fan read:creator';
 const MAY_ALREADY_EXIST =
 	'The conversation may already exist: an earlier try of this item failed after its request reached Chatwoot';
 const PHASES = [
@@ -256,23 +236,11 @@ function providers(fakes) {
 			id: 'fanvue',
 			handsBack: true,
 			title: 'Fanvue chats per fan',
-			credential: {
-				id: 'retryFanvue',
-				name: 'Fanvue',
-				type: 'chatProvidersFanvueOAuth2Api',
-				data: {
-					grantType: 'pkce',
-					clientId: fanvue.clientId,
-					clientSecret: fanvue.clientSecret,
-					authUrl: `${fanvue.baseUrl}/oauth2/auth`,
-					accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
-					authentication: 'header',
-					appScopes: FANVUE_SCOPE,
-					scope: FANVUE_SCOPE,
-					apiBaseUrl: fanvue.baseUrl,
-					oauthTokenData: { ...fanvue.tokens.issueGrant(), token_type: 'bearer' },
-				},
-			},
+			credential: fanvueOAuth2Credential(
+				{ id: 'retryFanvue', name: 'Fanvue' },
+				fanvue,
+				fanvue.tokens.issueGrant(),
+			),
 			rows: fans.map((fan) => ({ fan: fan.uuid })),
 			node: {
 				type: `${packageName}.fanvue`,
@@ -333,76 +301,58 @@ function printTable(title, rows) {
 		console.log(`      ${phase.padEnd(width)}  ${counts.join('/')}`);
 }
 
-async function runLine(line, n8n, tarball, fakeModules) {
-	const userFolder = mkdtempSync(join(tmpdir(), `n8n-retry-${line}x-`));
-	const instance = new N8nInstance(n8n, {
-		userFolder,
-		port: await freePort(),
-		brokerPort: await freePort(),
-		encryptionKey: 'e2e-encryption-key-n8n-nodes-chat-providers',
-	});
-	const fakes = {
-		recoup: await new (fakeModules.load('recoup').RecoupFake)().start(),
-		chert: await new (fakeModules.load('chert').ChertFake)().start(),
-		chatwoot: await new (fakeModules.load('chatwoot').ChatwootFake)().start(),
-		fanvue: await new (fakeModules.load('fanvue').FanvueFake)().start(),
-	};
-	const { parse } = createRequire(join(dirname(n8n.bin), '..', 'package.json'))('flatted');
-	const label = `[${line}.x]`;
-	const list = providers(fakes);
-	const credentials = [...new Map(list.map((p) => [p.credential.id, p.credential])).values()];
-	const saved = (parallelRequests) =>
-		list.map((p) => {
-			const node = structuredClone(p.node);
-			node.parameters.options.parallelRequests = parallelRequests;
-			return workflow(p.workflowId, `Retry: ${p.id}`, p.rows, node, p.credential);
+await runE2e({
+	title: 'Retry e2e',
+	heading: 'Retry from the Executions list sends nothing twice',
+	folder: 'retry',
+	async line({ label, report, instance, executions, startFake, cleanup, setUp, restart }) {
+		const fakes = {
+			recoup: await startFake('recoup'),
+			chert: await startFake('chert'),
+			chatwoot: await startFake('chatwoot'),
+			fanvue: await startFake('fanvue'),
+		};
+		const list = providers(fakes);
+		const credentials = [...new Map(list.map((p) => [p.credential.id, p.credential])).values()];
+		const saved = (parallelRequests) =>
+			list.map((p) => {
+				const node = structuredClone(p.node);
+				node.parameters.options.parallelRequests = parallelRequests;
+				return workflow(p.workflowId, `Retry: ${p.id}`, p.rows, node, p.credential);
+			});
+		const chatwootCredential = list.find((p) => p.id === 'chatwootExistingContact').credential;
+		const onFail = retryOnFailWorkflows(fakes.chatwoot.addContact(INBOX), chatwootCredential);
+		const errorOf = (found) =>
+			found.data?.resultData?.error?.message ??
+			found.data?.resultData?.runData?.[NODE]?.at(-1)?.error?.message;
+		const retry = async (id, loadWorkflow) => {
+			const answer = await instance.rest('POST', `/rest/executions/${id}/retry`, { loadWorkflow });
+			return await executions.get(answer.id);
+		};
+		const tables = Object.fromEntries(list.map((p) => [p.id, []]));
+		/** Runs one step for every provider, then keeps the counts (also when a check then fails). */
+		const phase = async (index, step) => {
+			const found = {};
+			for (const p of list) found[p.id] = await step(p);
+			for (const p of list) tables[p.id].push([PHASES[index], p.counts()]);
+			return found;
+		};
+		const runs = {};
+		cleanup(() => {
+			for (const p of list) printTable(p.title, tables[p.id]);
 		});
-	const chatwootCredential = list.find((p) => p.id === 'chatwootExistingContact').credential;
-	const onFail = retryOnFailWorkflows(fakes.chatwoot.addContact(INBOX), chatwootCredential);
-	const restart = async () => {
-		await instance.stop();
-		await instance.start();
-		await instance.ownerLogin();
-	};
-	const execution = async (id) => {
-		const found = await instance.rest('GET', `/rest/executions/${id}`);
-		const data = typeof found.data === 'string' ? parse(found.data) : found.data;
-		return { ...found, data };
-	};
-	const errorOf = (found) =>
-		found.data?.resultData?.error?.message ??
-		found.data?.resultData?.runData?.[NODE]?.at(-1)?.error?.message;
-	const retry = async (id, loadWorkflow) => {
-		const answer = await instance.rest('POST', `/rest/executions/${id}/retry`, { loadWorkflow });
-		return await execution(answer.id);
-	};
-	const tables = Object.fromEntries(list.map((p) => [p.id, []]));
-	/** Runs one step for every provider, then keeps the counts (also when a check then fails). */
-	const phase = async (index, step) => {
-		const found = {};
-		for (const p of list) found[p.id] = await step(p);
-		for (const p of list) tables[p.id].push([PHASES[index], p.counts()]);
-		return found;
-	};
-	const runs = {};
 
-	try {
-		await installLikeN8n(userFolder, tarball);
-		await instance.importJson('credentials', 'credentials.json', credentials);
-		await instance.importJson('workflow', 'workflows.json', [
-			...saved(5),
-			onFail.existing,
-			onFail.created,
-		]);
-		await instance.start();
-		await instance.ownerLogin();
+		await setUp({
+			credentials,
+			workflows: [...saved(5), onFail.existing, onFail.created],
+		});
 
 		await report.check(
 			`${label} the failed runs: items 1, 2, 4, 5 sent, item 3 refused`,
 			async () => {
 				const found = await phase(0, async (p) => {
 					p.refuse();
-					return await execution((await instance.runFromEditor(p.workflowId)).id);
+					return await executions.run(p.workflowId);
 				});
 				for (const p of list) {
 					assert.equal(found[p.id].status, 'error', `${p.id}: ${found[p.id].status}`);
@@ -507,7 +457,7 @@ async function runLine(line, n8n, tarball, fakeModules) {
 					status: 200,
 					drop: true,
 				});
-				const found = await execution((await instance.runFromEditor(onFail.existing.id)).id);
+				const found = await executions.run(onFail.existing.id);
 				assert.equal(found.status, 'error');
 				assert.equal(errorOf(found), MAY_ALREADY_EXIST);
 				assert.equal(chatwoot.requestsTo('POST', /\/conversations$/).length - before, 1, 'POSTs');
@@ -522,8 +472,11 @@ async function runLine(line, n8n, tarball, fakeModules) {
 			`${label} Chatwoot Retry On Fail after a dropped connection, created contact: one conversation`,
 			async () => {
 				const { chatwoot } = fakes;
-				chatwoot.scriptFor('POST', /\/conversations$/, 'drop-created', { status: 200, drop: true });
-				const found = await execution((await instance.runFromEditor(onFail.created.id)).id);
+				chatwoot.scriptFor('POST', /\/conversations$/, 'drop-created', {
+					status: 200,
+					drop: true,
+				});
+				const found = await executions.run(onFail.created.id);
 				assert.equal(found.status, 'success', errorOf(found));
 				assert.equal(
 					chatwoot.conversations.filter((c) => c.custom_attributes.case === 'drop-created').length,
@@ -531,39 +484,5 @@ async function runLine(line, n8n, tarball, fakeModules) {
 				);
 			},
 		);
-	} finally {
-		for (const p of list) printTable(p.title, tables[p.id]);
-		await instance.stop();
-		for (const fake of Object.values(fakes)) await fake.stop();
-		if (args.keep) console.log(`  kept ${userFolder}`);
-		else rmSync(userFolder, { recursive: true, force: true });
-	}
-}
-
-async function main() {
-	if (!args['no-build']) {
-		console.log('Building the package...');
-		await build();
-	}
-	const tarball = await pack();
-	const fakeModules = await compileFakes();
-	for (const line of lines) {
-		const lineStarted = Date.now();
-		const n8n = await ensureN8n(line);
-		console.log(
-			`\nn8n ${n8n.version} (${line}.x): Retry from the Executions list sends nothing twice`,
-		);
-		await runLine(line, n8n, tarball, fakeModules);
-		console.log(`  n8n ${n8n.version} done in ${seconds(lineStarted)}`);
-	}
-}
-
-try {
-	await main();
-} catch (error) {
-	report.failed += 1;
-	console.error(error);
-}
-console.log(`\nRetry e2e finished in ${seconds(started)}`);
-console.log(report.summary());
-process.exit(report.failed > 0 || report.passed === 0 ? 1 : 0);
+	},
+});

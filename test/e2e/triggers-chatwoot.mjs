@@ -5,29 +5,11 @@
 // --active=true`), and Chatwoot's deliveries are posted to their production URLs as Chatwoot's
 // Webhooks::Trigger sends them. Ends with "N passed, N failed"; exits 1 on failure.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 
-import { ensureN8n, lineOf, N8N_LINES } from '../../scripts/lib/n8n.mjs';
-import { freePort, N8nInstance } from '../../scripts/lib/instance.mjs';
-import { build, installLikeN8n, pack } from '../../scripts/lib/package.mjs';
-import { compileFakes } from '../fakes/compiled.mjs';
-import { Report, seconds } from './lib/report.mjs';
+import { outputOf } from './lib/executions.mjs';
+import { runE2e } from './lib/runner.mjs';
+import { seconds } from './lib/report.mjs';
 import { loadExample } from './lib/workflows.mjs';
-
-const { values: args } = parseArgs({
-	options: {
-		n8n: { type: 'string', default: Object.keys(N8N_LINES).sort().reverse().join(',') },
-		'no-build': { type: 'boolean', default: false },
-		keep: { type: 'boolean', default: false },
-	},
-});
-const lines = args.n8n.split(',').map(lineOf);
-const report = new Report();
-const started = Date.now();
 
 const SECRET = 'chatwoot-inbox-webhook-secret-e2e';
 // n8n 1.123's executions list does not page reliably past 100 (repeats and gaps seen): 200
@@ -62,80 +44,27 @@ function workflowFor({ workflowId, webhookId }, credentialId) {
 	return workflow;
 }
 
-/** Executions n8n saved for a workflow, newest first. */
-async function executionsOf(instance, workflowId) {
-	// n8n lists at most 100 executions a page: read on from the last one until a page is short.
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const all = new Map();
-	for (let lastId; ; ) {
-		const range = lastId === undefined ? '' : `&lastId=${lastId}`;
-		const page = await instance.rest('GET', `/rest/executions?filter=${filter}&limit=100${range}`);
-		const results = page.results ?? page;
-		for (const execution of results) all.set(execution.id, execution);
-		if (results.length < 100) return [...all.values()];
-		lastId = results[results.length - 1].id;
-	}
-}
-
-/** Waits until the workflow has `count` executions and none is running, then a little more. */
-async function settle(instance, workflowId, count, timeoutMs = 180_000) {
-	const deadline = Date.now() + timeoutMs;
-	let executions = [];
-	while (Date.now() < deadline) {
-		executions = await executionsOf(instance, workflowId);
-		const finished = executions.filter((execution) =>
-			['success', 'error', 'crashed'].includes(execution.status),
-		);
-		if (finished.length >= count) break;
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
-	// Anything a refused delivery might have started would show up by now.
-	await new Promise((resolve) => setTimeout(resolve, 1500));
-	return await executionsOf(instance, workflowId);
-}
-
-async function runLine(line, n8n, tarball, fakes) {
-	const CONCURRENT = CONCURRENT_BY_LINE[line];
-	const userFolder = mkdtempSync(join(tmpdir(), `n8n-chatwoot-trigger-${line}x-`));
-	const instance = new N8nInstance(n8n, {
-		userFolder,
-		port: await freePort(),
-		brokerPort: await freePort(),
-		encryptionKey: 'e2e-encryption-key-n8n-nodes-chat-providers',
-	});
-	const sender = fakes.load('chatwoot-webhooks');
-	const { parse } = createRequire(join(dirname(n8n.bin), '..', 'package.json'))('flatted');
-	const label = `[${line}.x]`;
-	const urlOf = ({ webhookId }) => `${instance.url}/webhook/${webhookId}/chatwoot`;
-	const incoming = (messageId, content = 'Do you ship to Lisbon?') =>
-		sender.messageCreated({ messageId, conversationId: 12, content });
-	const post = (target, payload, options) =>
-		sender.postDelivery(urlOf(target), sender.chatwootDelivery(payload, options));
-	const outputOf = async (id) => {
-		const execution = await instance.rest('GET', `/rest/executions/${id}`);
-		const data = typeof execution.data === 'string' ? parse(execution.data) : execution.data;
-		return { execution, json: data.resultData.runData['Chatwoot Trigger'][0].data.main[0][0].json };
-	};
-	try {
-		await installLikeN8n(userFolder, tarball);
-		await instance.importJson('credentials', 'credentials.json', [
-			credential('chatwootSigned', SECRET),
-			credential('chatwootUnsigned', ''),
-		]);
-		await instance.importJson('workflow', 'workflows.json', [
-			workflowFor(SIGNED, 'chatwootSigned'),
-			workflowFor(UNSIGNED, 'chatwootUnsigned'),
-		]);
-		for (const { workflowId } of [SIGNED, UNSIGNED]) {
-			// n8n 2.x activates a workflow by publishing a version; 1.x by its active flag.
-			await instance.cliOk(
-				line === '2'
-					? ['publish:workflow', `--id=${workflowId}`]
-					: ['update:workflow', `--id=${workflowId}`, '--active=true'],
-			);
-		}
-		await instance.start();
-		await instance.ownerLogin();
+await runE2e({
+	title: 'Chatwoot Trigger e2e',
+	heading: 'Chatwoot Trigger',
+	folder: 'chatwoot-trigger',
+	async line({ line, label, report, instance, executions, fakes, setUp }) {
+		const CONCURRENT = CONCURRENT_BY_LINE[line];
+		const sender = fakes.load('chatwoot-webhooks');
+		const urlOf = ({ webhookId }) => `${instance.url}/webhook/${webhookId}/chatwoot`;
+		const incoming = (messageId, content = 'Do you ship to Lisbon?') =>
+			sender.messageCreated({ messageId, conversationId: 12, content });
+		const post = (target, payload, options) =>
+			sender.postDelivery(urlOf(target), sender.chatwootDelivery(payload, options));
+		const triggerOutput = async (id) => {
+			const execution = await executions.get(id);
+			return { execution, json: outputOf(execution, 'Chatwoot Trigger')[0] };
+		};
+		await setUp({
+			credentials: [credential('chatwootSigned', SECRET), credential('chatwootUnsigned', '')],
+			workflows: [workflowFor(SIGNED, 'chatwootSigned'), workflowFor(UNSIGNED, 'chatwootUnsigned')],
+			activate: [SIGNED.workflowId, UNSIGNED.workflowId],
+		});
 
 		let firstDelivery;
 		await report.check(
@@ -144,9 +73,9 @@ async function runLine(line, n8n, tarball, fakes) {
 				firstDelivery = sender.chatwootDelivery(incoming(1), { secret: SECRET });
 				const answer = await sender.postDelivery(urlOf(SIGNED), firstDelivery);
 				assert.equal(answer.status, 200, answer.body);
-				const executions = await settle(instance, SIGNED.workflowId, 1);
-				assert.equal(executions.length, 1);
-				const { execution, json } = await outputOf(executions[0].id);
+				const saved = await executions.settle(SIGNED.workflowId, 1);
+				assert.equal(saved.length, 1);
+				const { execution, json } = await triggerOutput(saved[0].id);
 				assert.equal(execution.status, 'success');
 				assert.equal(json.signed, true);
 				assert.equal(json.content, 'Do you ship to Lisbon?');
@@ -181,8 +110,8 @@ async function runLine(line, n8n, tarball, fakes) {
 				});
 				assert.match(answers.replayed.body, /duplicate delivery/);
 				assert.ok(!Object.values(answers).some((answer) => answer.body.includes(SECRET)));
-				const executions = await settle(instance, SIGNED.workflowId, 1);
-				assert.equal(executions.length, 1, 'a refused delivery started an execution');
+				const saved = await executions.settle(SIGNED.workflowId, 1);
+				assert.equal(saved.length, 1, 'a refused delivery started an execution');
 			},
 		);
 
@@ -198,7 +127,7 @@ async function runLine(line, n8n, tarball, fakes) {
 				const answer = await post(SIGNED, outgoing, { secret: SECRET });
 				assert.equal(answer.status, 200);
 				assert.match(answer.body, /event not selected/);
-				assert.equal((await settle(instance, SIGNED.workflowId, 1)).length, 1);
+				assert.equal((await executions.settle(SIGNED.workflowId, 1)).length, 1);
 			},
 		);
 
@@ -215,9 +144,9 @@ async function runLine(line, n8n, tarball, fakes) {
 					answers.map((answer) => answer.status),
 					Array(CONCURRENT).fill(200),
 				);
-				const executions = await settle(instance, SIGNED.workflowId, CONCURRENT + 1);
-				assert.equal(executions.length, CONCURRENT + 1);
-				assert.ok(executions.every((execution) => execution.status === 'success'));
+				const saved = await executions.settle(SIGNED.workflowId, CONCURRENT + 1);
+				assert.equal(saved.length, CONCURRENT + 1);
+				assert.ok(saved.every((execution) => execution.status === 'success'));
 				console.log(`      ${CONCURRENT} executions in ${seconds(sentAt)}`);
 			},
 		);
@@ -227,42 +156,12 @@ async function runLine(line, n8n, tarball, fakes) {
 			async () => {
 				const answer = await post(UNSIGNED, incoming(7));
 				assert.equal(answer.status, 200, answer.body);
-				const executions = await settle(instance, UNSIGNED.workflowId, 1);
-				assert.equal(executions.length, 1);
-				const { json } = await outputOf(executions[0].id);
+				const saved = await executions.settle(UNSIGNED.workflowId, 1);
+				assert.equal(saved.length, 1);
+				const { json } = await triggerOutput(saved[0].id);
 				assert.equal(json.signed, false);
 				assert.equal(json.messageId, 7);
 			},
 		);
-	} finally {
-		await instance.stop();
-		if (args.keep) console.log(`  kept ${userFolder}`);
-		else rmSync(userFolder, { recursive: true, force: true });
-	}
-}
-
-async function main() {
-	if (!args['no-build']) {
-		console.log('Building the package...');
-		await build();
-	}
-	const tarball = await pack();
-	const fakes = await compileFakes();
-	for (const line of lines) {
-		const lineStarted = Date.now();
-		const n8n = await ensureN8n(line);
-		console.log(`\nn8n ${n8n.version} (${line}.x): Chatwoot Trigger`);
-		await runLine(line, n8n, tarball, fakes);
-		console.log(`  n8n ${n8n.version} done in ${seconds(lineStarted)}`);
-	}
-}
-
-try {
-	await main();
-} catch (error) {
-	report.failed += 1;
-	console.error(error);
-}
-console.log(`\nChatwoot Trigger e2e finished in ${seconds(started)}`);
-console.log(report.summary());
-process.exit(report.failed > 0 || report.passed === 0 ? 1 : 0);
+	},
+});

@@ -13,29 +13,12 @@
 //    answered 401 and the editor keeps listening; the signed one then starts the manual execution.
 // Ends with "N passed, N failed"; exits 1 on failure.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 
-import { ensureN8n, lineOf, N8N_LINES } from '../../scripts/lib/n8n.mjs';
-import { freePort, N8nInstance } from '../../scripts/lib/instance.mjs';
-import { build, installLikeN8n, pack, packageName } from '../../scripts/lib/package.mjs';
-import { compileFakes } from '../fakes/compiled.mjs';
-import { Report, seconds } from './lib/report.mjs';
+import { packageName } from '../../scripts/lib/package.mjs';
+import { outputOf } from './lib/executions.mjs';
+import { fanvueOAuth2Credential } from './lib/fanvue-credential.mjs';
+import { runE2e } from './lib/runner.mjs';
 import { loadExample, withCredentials } from './lib/workflows.mjs';
-
-const { values: args } = parseArgs({
-	options: {
-		n8n: { type: 'string', default: Object.keys(N8N_LINES).sort().reverse().join(',') },
-		'no-build': { type: 'boolean', default: false },
-		keep: { type: 'boolean', default: false },
-	},
-});
-const lines = args.n8n.split(',').map(lineOf);
-const report = new Report();
-const started = Date.now();
 
 const SECRET = 'fvwhsec_e2e_9b1f3c5d7e9f1a3b5c7d9e1f3a5b7c9d';
 const OTHER_SECRET = 'fvwhsec_not_this_app_000000000000000000';
@@ -80,96 +63,26 @@ const EXAMPLE_WEBHOOK_ID = example.nodes.find((node) =>
 	node.type.endsWith('.fanvueTrigger'),
 ).webhookId;
 
-function oauthCredential(fanvue, grant) {
-	const scope =
-		'openid offline_access offline read:self read:chat write:chat read:fan read:creator';
-	return {
-		id: 'fanvueAccountE2e1',
-		name: 'Fanvue account',
-		type: 'chatProvidersFanvueOAuth2Api',
-		data: {
-			grantType: 'pkce',
-			clientId: fanvue.clientId,
-			clientSecret: fanvue.clientSecret,
-			authUrl: `${fanvue.baseUrl}/oauth2/auth`,
-			accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
-			authentication: 'header',
-			appScopes: scope,
-			scope,
-			apiBaseUrl: fanvue.baseUrl,
-			oauthTokenData: { ...grant, token_type: 'bearer' },
-		},
-	};
-}
-
-/** 2.x publishes a workflow's current version; 1.x sets the workflow active. */
-async function activate(instance, line, id) {
-	if (line === '2') await instance.cliOk(['publish:workflow', `--id=${id}`]);
-	else await instance.cliOk(['update:workflow', `--id=${id}`, '--active=true']);
-}
-
-async function executions(instance, workflowId = WORKFLOW_ID) {
-	// n8n lists at most 100 executions a page: read on from the last one until a page is short.
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const all = new Map();
-	for (let lastId; ; ) {
-		const range = lastId === undefined ? '' : `&lastId=${lastId}`;
-		const page = await instance.rest('GET', `/rest/executions?filter=${filter}&limit=100${range}`);
-		const results = page.results ?? page;
-		for (const execution of results) all.set(execution.id, execution);
-		if (results.length < 100) return [...all.values()];
-		lastId = results[results.length - 1].id;
-	}
-}
-
-/** Waits until the workflow has `count` executions, all finished, then a little longer for strays. */
-async function settle(instance, count, workflowId = WORKFLOW_ID, timeoutMs = 180_000) {
-	const deadline = Date.now() + timeoutMs;
-	let list = [];
-	while (Date.now() < deadline) {
-		list = await executions(instance, workflowId);
-		const finished = list.filter((e) => !['new', 'running', 'waiting'].includes(e.status));
-		if (list.length >= count && finished.length === list.length) break;
-		await new Promise((resolve) => setTimeout(resolve, 300));
-	}
-	// Anything a refused delivery might have started would show up in this time.
-	await new Promise((resolve) => setTimeout(resolve, 1_500));
-	return await executions(instance, workflowId);
-}
-
-function triggerItems(execution, parse) {
-	const data = typeof execution.data === 'string' ? parse(execution.data) : execution.data;
-	const runs = data.resultData.runData[TRIGGER];
-	assert.ok(runs, `No run of "${TRIGGER}"`);
-	return runs.at(-1).data.main[0].map((item) => item.json);
-}
-
-async function runLine(line, n8n, tarball, fakes) {
-	const CONCURRENT = CONCURRENT_BY_LINE[line];
-	const userFolder = mkdtempSync(join(tmpdir(), `n8n-fanvue-trigger-${line}x-`));
-	const instance = new N8nInstance(n8n, {
-		userFolder,
-		port: await freePort(),
-		brokerPort: await freePort(),
-		encryptionKey: 'e2e-encryption-key-n8n-nodes-chat-providers',
-	});
-	const { FanvueWebhookSender, fanvuePayload, TEST_FAN } = fakes.load('fanvue-webhooks');
-	const fanvue = new FanvueWebhookSender(SECRET);
-	const { FanvueFake } = fakes.load('fanvue');
-	const fanvueApi = await new FanvueFake().start();
-	const { parse } = createRequire(join(dirname(n8n.bin), '..', 'package.json'))('flatted');
-	const label = `[${line}.x]`;
-	const now = () => Math.floor(Date.now() / 1000);
-	try {
-		await installLikeN8n(userFolder, tarball);
-		const credentials = [credential, oauthCredential(fanvueApi, fanvueApi.tokens.issueGrant())];
+await runE2e({
+	title: 'Fanvue Trigger e2e',
+	heading: 'the Fanvue Trigger on its production URL',
+	folder: 'fanvue-trigger',
+	async line({ line, label, report, instance, executions, fakes, startFake, setUp }) {
+		const CONCURRENT = CONCURRENT_BY_LINE[line];
+		const { FanvueWebhookSender, fanvuePayload, TEST_FAN } = fakes.load('fanvue-webhooks');
+		const fanvue = new FanvueWebhookSender(SECRET);
+		const fanvueApi = await startFake('fanvue');
+		const now = () => Math.floor(Date.now() / 1000);
+		const credentials = [
+			credential,
+			fanvueOAuth2Credential(
+				{ id: 'fanvueAccountE2e1', name: 'Fanvue account' },
+				fanvueApi,
+				fanvueApi.tokens.issueGrant(),
+			),
+		];
 		const reply = { ...withCredentials(example, credentials), id: EXAMPLE_ID, active: false };
-		await instance.importJson('credentials', 'credentials.json', credentials);
-		await instance.importJson('workflow', 'workflows.json', [workflow, reply]);
-		await activate(instance, line, WORKFLOW_ID);
-		await activate(instance, line, EXAMPLE_ID);
-		await instance.start();
-		await instance.ownerLogin();
+		await setUp({ credentials, workflows: [workflow, reply], activate: [WORKFLOW_ID, EXAMPLE_ID] });
 		const url = `${instance.url}/webhook/${WEBHOOK_ID}/messageReceived`;
 		let expected = 0;
 
@@ -178,12 +91,12 @@ async function runLine(line, n8n, tarball, fakes) {
 			const answer = await fanvue.post(url, payload);
 			assert.equal(answer.status, 200, answer.body);
 			expected += 1;
-			const list = await settle(instance, expected);
+			const list = await executions.settle(WORKFLOW_ID, expected);
 			assert.equal(list.length, expected);
-			const execution = await instance.rest('GET', `/rest/executions/${list[0].id}`);
+			const execution = await executions.get(list[0].id);
 			assert.equal(execution.status, 'success');
 			assert.equal(execution.mode, 'webhook');
-			const [item] = triggerItems(execution, parse);
+			const [item] = outputOf(execution, TRIGGER);
 			assert.equal(item.event, 'messageReceived');
 			assert.equal(item.fanUuid, TEST_FAN.uuid);
 			assert.equal(item.text, 'Hi! Are you online?');
@@ -217,7 +130,7 @@ async function runLine(line, n8n, tarball, fakes) {
 					const answer = await send();
 					assert.equal(answer.status, 401, answer.body);
 					assert.ok(!answer.body.includes(SECRET));
-					assert.equal((await settle(instance, expected)).length, expected);
+					assert.equal((await executions.settle(WORKFLOW_ID, expected)).length, expected);
 				},
 			);
 		}
@@ -231,7 +144,7 @@ async function runLine(line, n8n, tarball, fakes) {
 				const replay = await fanvue.post(url, delivery);
 				assert.equal(replay.status, 401, replay.body);
 				assert.match(replay.body, /replay/);
-				assert.equal((await settle(instance, expected)).length, expected);
+				assert.equal((await executions.settle(WORKFLOW_ID, expected)).length, expected);
 			},
 		);
 
@@ -254,7 +167,7 @@ async function runLine(line, n8n, tarball, fakes) {
 					answers.map(() => 200),
 				);
 				expected += CONCURRENT;
-				const list = await settle(instance, expected);
+				const list = await executions.settle(WORKFLOW_ID, expected);
 				assert.equal(list.length, expected);
 				const failed = list.filter((e) => e.status !== 'success');
 				assert.deepEqual(failed, [], 'every execution succeeded');
@@ -275,7 +188,7 @@ async function runLine(line, n8n, tarball, fakes) {
 				});
 				const answer = await fanvue.post(exampleUrl, payload);
 				assert.equal(answer.status, 200, answer.body);
-				const list = await settle(instance, 1, EXAMPLE_ID);
+				const list = await executions.settle(EXAMPLE_ID, 1);
 				assert.equal(list.length, 1);
 				assert.equal(list[0].status, 'success');
 				const sent = fanvueApi.requestsTo('POST', `/chats/${fan.uuid}/message`);
@@ -301,43 +214,12 @@ async function runLine(line, n8n, tarball, fakes) {
 				const payload = fanvuePayload('messageReceived', { text: 'testing from the editor' });
 				const answer = await fanvue.post(testUrl, payload);
 				assert.equal(answer.status, 200, answer.body);
-				const list = await settle(instance, expected + 1);
+				const list = await executions.settle(WORKFLOW_ID, expected + 1);
 				const manual = list.filter((e) => e.mode === 'manual');
 				assert.equal(manual.length, 1, JSON.stringify(list.map((e) => e.mode)));
-				const execution = await instance.rest('GET', `/rest/executions/${manual[0].id}`);
-				assert.equal(triggerItems(execution, parse)[0].text, 'testing from the editor');
+				const execution = await executions.get(manual[0].id);
+				assert.equal(outputOf(execution, TRIGGER)[0].text, 'testing from the editor');
 			},
 		);
-	} finally {
-		await fanvueApi.stop();
-		await instance.stop();
-		if (args.keep) console.log(`  kept ${userFolder}`);
-		else rmSync(userFolder, { recursive: true, force: true });
-	}
-}
-
-async function main() {
-	if (!args['no-build']) {
-		console.log('Building the package...');
-		await build();
-	}
-	const tarball = await pack();
-	const fakes = await compileFakes();
-	for (const line of lines) {
-		const lineStarted = Date.now();
-		const n8n = await ensureN8n(line);
-		console.log(`\nn8n ${n8n.version} (${line}.x): the Fanvue Trigger on its production URL`);
-		await runLine(line, n8n, tarball, fakes);
-		console.log(`  n8n ${n8n.version} done in ${seconds(lineStarted)}`);
-	}
-}
-
-try {
-	await main();
-} catch (error) {
-	report.failed += 1;
-	console.error(error);
-}
-console.log(`\nFanvue Trigger e2e finished in ${seconds(started)}`);
-console.log(report.summary());
-process.exit(report.failed > 0 || report.passed === 0 ? 1 : 0);
+	},
+});
