@@ -1488,7 +1488,9 @@ describe("Chert › Message › Get Many: a chat's messages, sent and received",
 
 	it('refuses a Limit below 1 from an expression before any request', async () => {
 		const result = await listMessages({ chatId: 'chat-1', returnAll: false, limit: '={{ 0 }}' });
-		expect(result.error?.message).toBe('Limit must be a whole number of 1 or more, not 0 [item 0]');
+		expect(result.error?.message).toBe(
+			'Limit must be a whole number of at least 1, but got "0" [item 0]',
+		);
 		expect(fake.requests).toHaveLength(0);
 	});
 });

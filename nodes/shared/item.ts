@@ -46,6 +46,8 @@ export interface Item {
 	param(name: string, fallback?: unknown): unknown;
 	/** A field of the operation's Options collection, undefined when not added. */
 	option(name: string): unknown;
+	/** How many results a Get Many returns: its Limit, or Infinity with Return All on. */
+	limit(): number;
 	readonly read: FieldReaders;
 	/** An input problem for this item's field: thrown before any request. */
 	invalid(field: string, problem: string, hint?: string): NodeOperationError;
@@ -75,6 +77,20 @@ export function itemOf(ctx: IExecuteFunctions, index: number, settings: RunSetti
 		option: (name) => {
 			options ??= (ctx.getNodeParameter('options', index, {}) ?? {}) as IDataObject;
 			return options[name];
+		},
+		limit: () => {
+			if (ctx.getNodeParameter('returnAll', index, false) === true) return Infinity;
+			// Limit is only there (and readable) while Return All is off.
+			const limit = Number(ctx.getNodeParameter('limit', index, 50));
+			if (!Number.isInteger(limit) || limit < 1) {
+				throw invalidInput(
+					node,
+					index,
+					'Limit',
+					`must be a whole number of at least 1, but got "${String(limit)}"`,
+				);
+			}
+			return limit;
 		},
 		read: {
 			text: (value, field) => readText(value, at(field)),

@@ -116,6 +116,9 @@ export interface Operation<C extends Connection, Call> {
 	properties: INodeProperties[];
 	/** Fields of its Options collection; the options every node has are added after them. */
 	options?: INodeProperties[];
+	/** A Get Many: Return All and Limit follow its fields, as in n8n's own nodes; read them with
+	 * `item.limit()`. */
+	returnsList?: boolean;
 	execute(
 		this: IExecuteFunctions,
 		item: Item,
@@ -165,6 +168,25 @@ function showOnly(property: INodeProperties, resource: string, operation: string
 		},
 	};
 }
+
+const returnAllAndLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];
 
 function optionsCollection(fields: INodeProperties[]): INodeProperties {
 	return {
@@ -296,9 +318,11 @@ export function defineProvider<C extends Connection, Call = undefined>(
 			default: firstOperation,
 		};
 		const fields = operations.flatMap((operation) =>
-			[...operation.properties, optionsCollection(operation.options ?? [])].map((property) =>
-				showOnly(property, value, operation.value),
-			),
+			[
+				...operation.properties,
+				...(operation.returnsList ? returnAllAndLimit : []),
+				optionsCollection(operation.options ?? []),
+			].map((property) => showOnly(property, value, operation.value)),
 		);
 		return { value, name, operations, properties: [selector, ...fields] };
 	};

@@ -51,18 +51,17 @@ const list = notes.operation({
 	name: 'Get Many',
 	description: 'List notes',
 	action: 'Get many notes',
-	properties: [
-		{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false },
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			default: 50,
-			displayOptions: { show: { returnAll: [false] } },
-		},
-	],
-	async execute(item) {
-		return { returnAll: item.param('returnAll'), limit: item.param('limit', 50) } as IDataObject;
+	properties: [],
+	returnsList: true,
+	async execute(item, client) {
+		const limit = item.limit();
+		const answer = await client.get('/notes');
+		const notes = (answer.body as IDataObject[]).slice(0, limit);
+		return {
+			returnAll: item.param('returnAll'),
+			limit: item.param('limit', 50),
+			notes,
+		} as IDataObject;
 	},
 });
 
@@ -93,6 +92,7 @@ beforeEach(() => {
 	fake.reset();
 	connects = 0;
 	fake.route('POST', '/notes', (request) => ({ status: 201, body: request.body }));
+	fake.route('GET', '/notes', () => ({ status: 200, body: [{ n: 1 }, { n: 2 }, { n: 3 }] }));
 });
 
 const run = async (parameters: IDataObject, items = 1, baseUrl = fake.baseUrl) =>
@@ -154,7 +154,25 @@ describe('the door: a provider declared once', () => {
 	it('gives a hidden parameter its fallback instead of failing (Limit while Return All is on)', async () => {
 		const result = await run({ operation: 'getMany', returnAll: true });
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toEqual({ returnAll: true, limit: 50 });
+		expect(result.items[0].json).toMatchObject({ returnAll: true, limit: 50 });
+	});
+
+	it("gives a Get Many n8n's Return All and Limit, and reads them per item", async () => {
+		expect(property('returnAll', 'getMany')).toMatchObject({ type: 'boolean', default: false });
+		expect(property('limit', 'getMany')).toMatchObject({ type: 'number', default: 50 });
+		expect(property('limit', 'add')).toBeUndefined();
+		expect((await run({ operation: 'getMany', returnAll: true })).items[0].json.notes).toHaveLength(
+			3,
+		);
+		expect((await run({ operation: 'getMany', limit: 2 })).items[0].json.notes).toHaveLength(2);
+	});
+
+	it('refuses a Limit that is not a whole number of at least 1, and sends nothing', async () => {
+		const result = await run({ operation: 'getMany', limit: 0.5 });
+		expect(result.items[0].json.error).toBe(
+			'Limit must be a whole number of at least 1, but got "0.5" [item 0]',
+		);
+		expect(fake.requests).toHaveLength(0);
 	});
 
 	it('names the field and the item for bad input, and sends nothing', async () => {

@@ -27,25 +27,8 @@ export const getMany = fanvue.operation({
 	description:
 		"List chats (one item per fan, newest messages first), the connected account's or an agency creator's",
 	action: 'Get many chats',
-	properties: [
-		creatorLocator(undefined),
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			default: 50,
-			typeOptions: { minValue: 1 },
-			description: 'Max number of results to return',
-			displayOptions: { show: { returnAll: [false] } },
-		},
-	],
+	properties: [creatorLocator(undefined)],
+	returnsList: true,
 	options: [
 		apiVersionOption,
 		{
@@ -70,14 +53,7 @@ export const getMany = fanvue.operation({
 
 	async execute(item, client) {
 		const creatorUuid = readCreatorUuid(item.param('creator'), item.read);
-		const returnAll = item.param('returnAll', false) === true;
-		const limit = returnAll ? Infinity : Number(item.param('limit', 50));
-		if (!returnAll && !(Number.isInteger(limit) && limit >= 1)) {
-			throw item.invalid(
-				'Limit',
-				`must be a whole number of at least 1, but got "${String(limit)}"`,
-			);
-		}
+		const limit = item.limit();
 		const search = item.read.text(item.option('search'), 'Search');
 		if (search.length > 100) {
 			throw item.invalid('Search', `must be at most 100 characters, but has ${search.length}`);

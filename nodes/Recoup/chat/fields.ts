@@ -1,11 +1,5 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-/** What Limit needs from an item (the door's Item has these). */
-interface ListItem {
-	param(name: string, fallback?: unknown): unknown;
-	invalid(field: string, problem: string, hint?: string): Error;
-}
-
 export const UUID_REGEX =
 	'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
@@ -51,36 +45,6 @@ export const chatIdField: INodeProperties = {
 	description:
 		"The chat's UUID, as given in the output of Create or Get Many (e.g. from the previous node)",
 };
-
-/** Return All and Limit as n8n's own Get Many operations have them. */
-export const returnAllFields: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		displayOptions: { show: { returnAll: [false] } },
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-	},
-];
-
-/** Recoup answers a whole list at once (no pages): Limit keeps its first entries. */
-export function limited<T>(item: ListItem, list: T[]): T[] {
-	if (item.param('returnAll', false) === true) return list;
-	const limit = Number(item.param('limit', 50));
-	if (!Number.isInteger(limit) || limit < 1) {
-		throw item.invalid('Limit', `must be a whole number of at least 1, but got "${String(limit)}"`);
-	}
-	return list.slice(0, limit);
-}
 
 function objectOf(value: unknown): IDataObject {
 	return (value && typeof value === 'object' && !Array.isArray(value) ? value : {}) as IDataObject;

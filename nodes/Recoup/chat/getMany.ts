@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { recoup } from '../transport';
-import { artistLocator, limited, listIn, returnAllFields, toChat } from './fields';
+import { artistLocator, listIn, toChat } from './fields';
 
 export const getMany = recoup.operation({
 	value: 'getAll',
@@ -13,8 +13,8 @@ export const getMany = recoup.operation({
 		artistLocator(
 			"Only chats about this artist, given by the artist's UUID (an ID from the artist list, Recoup's GET /api/artists), not by the artist's name. Leave empty for chats about any artist or none.",
 		),
-		...returnAllFields,
 	],
+	returnsList: true,
 	options: [
 		{
 			displayName: 'Account ID',
@@ -31,11 +31,12 @@ export const getMany = recoup.operation({
 		const { read } = item;
 		const artistId = read.uuid(item.param('artist'), 'Artist');
 		const accountId = read.uuid(item.option('accountId'), 'Account ID');
+		const limit = item.limit();
 		const qs: IDataObject = {};
 		if (accountId) qs.account_id = accountId;
 		if (artistId) qs.artist_account_id = artistId;
 		// One answer holds every chat: Recoup's list has no pages.
 		const answer = await client.get('/api/chats', { qs });
-		return limited(item, listIn(answer.body, 'chats')).map(toChat);
+		return listIn(answer.body, 'chats').slice(0, limit).map(toChat);
 	},
 });

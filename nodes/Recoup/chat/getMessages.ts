@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { recoup } from '../transport';
-import { chatIdField, limited, listIn, returnAllFields } from './fields';
+import { chatIdField, listIn } from './fields';
 
 function objectOf(value: unknown): IDataObject {
 	return (value && typeof value === 'object' && !Array.isArray(value) ? value : {}) as IDataObject;
@@ -37,11 +37,13 @@ export const getMessages = recoup.operation({
 	description:
 		'Get the messages of a chat, oldest first: what was asked and what the Recoup agent answered',
 	action: 'Get messages of a chat',
-	properties: [chatIdField, ...returnAllFields],
+	properties: [chatIdField],
+	returnsList: true,
 
 	async execute(item, client) {
 		const chatId = item.read.requiredUuid(item.param('chatId'), 'Chat ID');
+		const limit = item.limit();
 		const answer = await client.get(`/api/chats/${chatId}/messages`, { call: 'existing chat' });
-		return limited(item, listIn(answer.body, 'data')).map(toMessage);
+		return listIn(answer.body, 'data').slice(0, limit).map(toMessage);
 	},
 });
