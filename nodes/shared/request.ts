@@ -117,6 +117,27 @@ async function credentialOptions(
 	};
 }
 
+/**
+ * n8n-core signs an OAuth2 request with the credential it reads through `this.getCredentials`, on
+ * every request (it ignores `credentialsDecrypted`): this context answers that read from the node
+ * run's copy instead, read again only once a refresh has saved a new token.
+ */
+function signerReadingOncePerRun(
+	ctx: RequestContext,
+	credentialType: string,
+	tokenGeneration: number,
+): RequestContext {
+	const getCredentials = async (type: string, ...rest: unknown[]) =>
+		type === credentialType
+			? {
+					...(await oncePerRun(ctx, `${type}@${tokenGeneration}`, async () => {
+						return await ctx.getCredentials(type);
+					})),
+				}
+			: await (ctx.getCredentials as (...args: unknown[]) => Promise<unknown>)(type, ...rest);
+	return Object.create(ctx, { getCredentials: { value: getCredentials } }) as RequestContext;
+}
+
 function transportFailure(api: ProviderApi, error: unknown): ProviderFailure {
 	const cause = (error as { cause?: { code?: string } }).cause;
 	const code = (error as { code?: string }).code ?? cause?.code;
@@ -135,6 +156,7 @@ async function send(
 	request: ProviderRequest,
 	timeoutMs: number,
 	signal: AbortSignal | undefined,
+	tokenGeneration: number,
 ): Promise<HttpAnswer> {
 	const options: IHttpRequestOptions = {
 		method: request.method,
@@ -152,7 +174,7 @@ async function send(
 		api.authenticatesRequests === false || request.authenticated === false
 			? await ctx.helpers.httpRequest(options)
 			: await ctx.helpers.httpRequestWithAuthentication.call(
-					ctx,
+					api.oauth2 ? signerReadingOncePerRun(ctx, api.credentialType, tokenGeneration) : ctx,
 					api.credentialType,
 					options,
 					await credentialOptions(ctx, api),
@@ -215,7 +237,7 @@ export async function sendProviderRequest(
 				pacer,
 				api,
 				{ deadline, signal, onTurn: () => itemSends(ctx, settings.itemIndex) },
-				() => send(ctx, api, request, timeoutMs, signal),
+				() => send(ctx, api, request, timeoutMs, signal, generation),
 			);
 		} catch (error) {
 			if (error instanceof ExecutionCancelledError) throw cancelled();

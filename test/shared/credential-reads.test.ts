@@ -47,7 +47,7 @@ describe('credential reads per node run', () => {
 		expect(result.credentialsHelper.reads).toBe(1);
 	});
 
-	it('an OAuth2 credential is read by n8n-core for every request (its requestOAuth2 ignores a copy), and once more for the refresh', async () => {
+	it('an OAuth2 credential is read once, once more by the refresh, and once again for the new token', async () => {
 		const grant = tokens.issueGrant();
 		tokens.expireAccessTokens();
 		const result = await runNode({
@@ -62,8 +62,10 @@ describe('credential reads per node run', () => {
 			items: items(10),
 		});
 		expect(result.items).toHaveLength(10);
-		// 11 requests (the first one saw 401), plus the refresh's own read.
+		// 11 requests (the first one saw 401) signed from this run's copy; n8n-core alone would read
+		// the credential for each of them (12 reads).
 		expect(fake.requestsTo('POST', '/echo')).toHaveLength(11);
-		expect(result.credentialsHelper.reads).toBe(12);
+		expect(result.credentialsHelper.reads).toBe(3);
+		expect(tokens.refreshLog.map((entry) => entry.outcome)).toEqual(['ok']);
 	});
 });
