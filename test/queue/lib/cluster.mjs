@@ -19,6 +19,10 @@ function sharedEnv({ postgresPort, redisPort }) {
 		DB_POSTGRESDB_DATABASE: 'n8n',
 		DB_POSTGRESDB_USER: 'n8n',
 		DB_POSTGRESDB_PASSWORD: '',
+		// n8n's default pool of 2 connections queues a burst's queries behind each other; n8n 1.x then
+		// misses its 5-second "SELECT 1" health check and answers every request 503 "Database is not
+		// ready!" until the next check. A pool as large as a worker's concurrency does not.
+		DB_POSTGRESDB_POOL_SIZE: '10',
 		EXECUTIONS_MODE: 'queue',
 		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
 		QUEUE_BULL_REDIS_PORT: String(redisPort),
