@@ -1,9 +1,21 @@
-import { createHmac } from 'node:crypto';
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { Item } from '../shared';
-import { readAttributes } from './attributes';
+import {
+	contactFields,
+	identity,
+	readContactBody,
+	type ContactFieldNames,
+} from './contacts/fields';
 import type { ChatwootClient, ChatwootConnection } from './transport';
+
+/** Create Conversation's "Create Contact" fields: their names predate Contact → Create's. */
+const NEW_CONTACT_FIELDS: ContactFieldNames = {
+	name: 'contactName',
+	email: 'contactEmail',
+	phoneNumber: 'contactPhoneNumber',
+	attributesLabel: 'Contact Custom Attributes',
+};
 
 export const contactDescription = () => {
 	const forMode = (mode: string) => ({ show: { contactSource: [mode] } });
@@ -42,62 +54,7 @@ export const contactDescription = () => {
 				"The contact's source_id in this inbox: a UUID-like text that Chatwoot returned when the contact was created in this inbox (for example by this node's Create Contact, as contactIdentifier in its output). Not the contact's numeric ID, email or name.",
 			displayOptions: forMode('identifier'),
 		},
-		{
-			displayName: 'Name',
-			name: 'contactName',
-			type: 'string',
-			default: '',
-			description:
-				"The contact's name as agents see it in Chatwoot. Empty: Chatwoot makes up a name.",
-			displayOptions: forMode('create'),
-		},
-		{
-			displayName: 'Email',
-			name: 'contactEmail',
-			type: 'string',
-			placeholder: 'name@email.com',
-			default: '',
-			description: "The contact's email address, such as ada@example.com",
-			displayOptions: forMode('create'),
-		},
-		{
-			displayName: 'Phone Number',
-			name: 'contactPhoneNumber',
-			type: 'string',
-			placeholder: 'e.g. +14155551234',
-			default: '',
-			description: 'In E.164 format: a plus sign, the country code and the number',
-			displayOptions: forMode('create'),
-		},
-		{
-			displayName: 'External Identifier',
-			name: 'externalIdentifier',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. crm-10492',
-			description:
-				'Your own ID for this person (Chatwoot\'s contact "identifier"). Chatwoot reuses the contact that already has it. Required when the credential has an HMAC token.',
-			displayOptions: forMode('create'),
-		},
-		{
-			displayName: 'Contact Custom Attributes',
-			name: 'contactAttributes',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true },
-			placeholder: 'Add Attribute',
-			default: {},
-			displayOptions: forMode('create'),
-			options: [
-				{
-					displayName: 'Attribute',
-					name: 'attribute',
-					values: [
-						{ displayName: 'Key', name: 'key', type: 'string', default: '' },
-						{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-					],
-				},
-			],
-		},
+		...contactFields(NEW_CONTACT_FIELDS, forMode('create')),
 	];
 	return properties;
 };
@@ -107,43 +64,6 @@ export interface ResolvedContact {
 	contactIdentifier: string;
 	/** What Chatwoot answered when the node created the contact. */
 	createdContact?: IDataObject;
-}
-
-export function identifierHash(hmacToken: string, identifier: string): string {
-	return createHmac('sha256', hmacToken).update(identifier).digest('hex');
-}
-
-/** The contact to create, read and checked before anything is sent. */
-function readNewContact(item: Item, hmacToken: string, attributesJson: unknown): IDataObject {
-	const { read } = item;
-	const body: IDataObject = {};
-	const name = read.text(item.param('contactName'), 'Name');
-	if (name) body.name = name;
-	const email = read.email(item.param('contactEmail'), 'Email');
-	if (email) body.email = email;
-	if (read.text(item.param('contactPhoneNumber'), 'Phone Number') !== '') {
-		body.phone_number = read.e164(item.param('contactPhoneNumber'), 'Phone Number');
-	}
-	const identifier = read.text(item.param('externalIdentifier'), 'External Identifier');
-	if (hmacToken) {
-		if (identifier === '') {
-			throw item.invalid(
-				'External Identifier',
-				'is required when the credential has an HMAC token',
-				"Chatwoot's identity validation signs the contact's identifier: give the contact one, or remove the HMAC token from the credential.",
-			);
-		}
-		body.identifier_hash = identifierHash(hmacToken, identifier);
-	}
-	if (identifier) body.identifier = identifier;
-	const attributes = readAttributes(
-		item.param('contactAttributes', {}),
-		attributesJson,
-		item,
-		'Contact Custom Attributes',
-	);
-	if (attributes) body.custom_attributes = attributes;
-	return body;
 }
 
 /**
@@ -169,7 +89,10 @@ export async function resolveContact(
 		);
 		return { contactIdentifier };
 	}
-	const body = readNewContact(item, connection.hmacToken, attributesJson);
+	const body = {
+		...readContactBody(item, NEW_CONTACT_FIELDS, attributesJson),
+		...identity(item, connection.hmacToken, true),
+	} as IDataObject;
 	body.source_id = item.stableUuid('chatwoot-contact');
 	const answer = await client.post('/contacts', body, { idempotent: true, call: 'contact' });
 	const createdContact = (answer.body ?? {}) as IDataObject;

@@ -1,7 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { chatwoot } from '../transport';
-import { attributesJsonOption, contactFields, identity, readContactBody } from './fields';
+import {
+	attributesJsonOption,
+	CONTACT_FIELDS,
+	contactFields,
+	identity,
+	readContactBody,
+} from './fields';
 
 export const create = chatwoot.operation({
 	value: 'create',
@@ -9,7 +15,7 @@ export const create = chatwoot.operation({
 	description:
 		'Create a contact in this inbox. Its contactIdentifier (source_id) is what the other operations take.',
 	action: 'Create a contact',
-	properties: contactFields,
+	properties: contactFields(CONTACT_FIELDS),
 	options: [attributesJsonOption],
 
 	async execute(item, client) {

@@ -2,9 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { contactIdentifierField, contactPath, readContactIdentifier } from '../contact';
 import { chatwoot } from '../transport';
-import { contactFields, identity } from './fields';
+import { CONTACT_FIELDS, contactFields, identity } from './fields';
 
-const externalIdentifier = contactFields.find((field) => field.name === 'externalIdentifier')!;
+const externalIdentifier = contactFields(CONTACT_FIELDS).find(
+	(field) => field.name === 'externalIdentifier',
+)!;
 
 export const get = chatwoot.operation({
 	value: 'get',

@@ -2,7 +2,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { contactIdentifierField, contactPath, readContactIdentifier } from '../contact';
 import { chatwoot } from '../transport';
-import { attributesJsonOption, contactFields, identity, readContactBody } from './fields';
+import {
+	attributesJsonOption,
+	CONTACT_FIELDS,
+	contactFields,
+	identity,
+	readContactBody,
+} from './fields';
 
 export const update = chatwoot.operation({
 	value: 'update',
@@ -10,7 +16,7 @@ export const update = chatwoot.operation({
 	description:
 		"Change a contact's name, email, phone number or custom attributes; fields left empty stay as they are",
 	action: 'Update a contact',
-	properties: [contactIdentifierField, ...contactFields],
+	properties: [contactIdentifierField, ...contactFields(CONTACT_FIELDS)],
 	options: [attributesJsonOption],
 
 	async execute(item, client) {
