@@ -4,10 +4,11 @@
 export const FANVUE_SCOPE =
 	'openid offline_access offline read:self read:chat write:chat read:fan read:creator';
 
-/** `grant`: the tokens the fake issued (fanvue.tokens.issueGrant()). */
+/** `grant`: the tokens the fake issued (fanvue.tokens.issueGrant()); without an `id`, the
+ * runner gives the credential one. */
 export function fanvueOAuth2Credential({ id, name }, fanvue, grant) {
 	return {
-		id,
+		...(id ? { id } : {}),
 		name,
 		type: 'chatProvidersFanvueOAuth2Api',
 		data: {

@@ -4,6 +4,7 @@
 // fanvue-follow-up.mjs.
 import assert from 'node:assert/strict';
 
+import { fanvueOAuth2Credential } from '../lib/fanvue-credential.mjs';
 import { loadExample, withInput, withParameters } from '../lib/workflows.mjs';
 
 const example = loadExample('fanvue-create-chat.json');
@@ -13,7 +14,6 @@ const LUNA = 'c0c0c0c0-0000-4000-8000-000000000001';
 /** The first message FanvueFake refuses (as Fanvue refuses a message it will not deliver). */
 export const REFUSED_TEXT = 'A first message Fanvue refuses';
 const REFUSAL = { status: 400, body: { errors: ['text contains a word Fanvue does not allow'] } };
-const SCOPE = 'openid offline_access offline read:self read:chat write:chat read:fan read:creator';
 
 export default {
 	id: 'fanvue',
@@ -32,22 +32,7 @@ export default {
 	},
 
 	credentials: ({ fanvue }) => [
-		{
-			name: 'Fanvue account',
-			type: 'chatProvidersFanvueOAuth2Api',
-			data: {
-				grantType: 'pkce',
-				clientId: fanvue.clientId,
-				clientSecret: fanvue.clientSecret,
-				authUrl: `${fanvue.baseUrl}/oauth2/auth`,
-				accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
-				authentication: 'header',
-				appScopes: SCOPE,
-				scope: SCOPE,
-				apiBaseUrl: fanvue.baseUrl,
-				oauthTokenData: { ...fanvue.grant, token_type: 'bearer' },
-			},
-		},
+		fanvueOAuth2Credential({ name: 'Fanvue account' }, fanvue, fanvue.grant),
 	],
 
 	/**
@@ -55,21 +40,12 @@ export default {
 	 * access token), whether or not the token still works.
 	 */
 	credentialTests: ({ fanvue }) => {
-		const data = {
-			grantType: 'pkce',
-			clientId: fanvue.clientId,
-			clientSecret: fanvue.clientSecret,
-			authUrl: `${fanvue.baseUrl}/oauth2/auth`,
-			accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
-			authentication: 'header',
-			appScopes: SCOPE,
-			scope: SCOPE,
-			apiBaseUrl: fanvue.baseUrl,
-		};
+		const connected = fanvueOAuth2Credential({}, fanvue, fanvue.grant).data;
+		const data = { ...connected, oauthTokenData: undefined };
 		return [
 			{
 				name: 'connected (an access token is stored)',
-				data: { ...data, oauthTokenData: { ...fanvue.grant, token_type: 'bearer' } },
+				data: connected,
 				status: 'OK',
 				message: 'Connection Successful!',
 				requests: 0,

@@ -2,11 +2,11 @@
 // chat on every provider, for a lead of its own (number `n` in the body), so that every chat a
 // fake holds names the call it came from and a second chat for one call is a duplicate.
 import { packageName } from '../../../scripts/lib/package.mjs';
+import { fanvueOAuth2Credential } from '../../e2e/lib/fanvue-credential.mjs';
 
 export const WORKFLOW_ID = 'queueChatsWorkflow1';
 export const WEBHOOK_PATH = 'queue-chats';
 export const FANVUE_CREDENTIAL_ID = 'queueFanvueCredential1';
-const SCOPE = 'openid offline_access offline read:self read:chat write:chat read:fan read:creator';
 const CHATWOOT_INBOX = 'inboxApiSecret123';
 const RECOUP_ARTIST = 'a1a1a1a1-0000-4000-8000-000000000001';
 const CHERT_FROM = '+15555550100';
@@ -47,23 +47,11 @@ export function addFans(fanvue, numbers) {
 
 export function credentials({ fanvue, recoup, chatwoot, chert }) {
 	return [
-		{
-			id: FANVUE_CREDENTIAL_ID,
-			name: 'Fanvue (queue)',
-			type: 'chatProvidersFanvueOAuth2Api',
-			data: {
-				grantType: 'pkce',
-				clientId: fanvue.clientId,
-				clientSecret: fanvue.clientSecret,
-				authUrl: `${fanvue.baseUrl}/oauth2/auth`,
-				accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
-				authentication: 'header',
-				appScopes: SCOPE,
-				scope: SCOPE,
-				apiBaseUrl: fanvue.baseUrl,
-				oauthTokenData: { ...fanvue.grant, token_type: 'bearer' },
-			},
-		},
+		fanvueOAuth2Credential(
+			{ id: FANVUE_CREDENTIAL_ID, name: 'Fanvue (queue)' },
+			fanvue,
+			fanvue.grant,
+		),
 		{
 			id: 'queueRecoupCredential1',
 			name: 'Recoup (queue)',
