@@ -77,7 +77,7 @@ export class ChertTrigger implements INodeType {
 			},
 			{
 				displayName:
-					"Activating the workflow registers this node's Production URL (above) with Chert as a webhook subscription and deleting it again when you deactivate. Chert delivers only to a public HTTPS URL: n8n's WEBHOOK_URL must be this n8n's public HTTPS address.",
+					"Activating the workflow registers this node's Production URL (above) with Chert as a webhook subscription; deactivating deletes it. Chert delivers only to a public HTTPS URL: n8n's WEBHOOK_URL must be this n8n's public HTTPS address.",
 				name: 'automaticNotice',
 				type: 'notice',
 				default: '',

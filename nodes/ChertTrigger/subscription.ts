@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 import {
 	jsonParse,
 	NodeApiError,
+	NodeOperationError,
 	type IDataObject,
 	type IHookFunctions,
 	type IHttpRequestMethods,
@@ -269,7 +270,11 @@ export async function createSubscription(
 	events: string[] | undefined,
 ): Promise<void> {
 	const url = context.getNodeWebhookUrl('default');
-	if (!url) throw new Error('n8n gave this trigger no webhook URL');
+	if (!url) {
+		throw new NodeOperationError(context.getNode(), 'n8n gave this trigger no webhook URL', {
+			description: "Set n8n's WEBHOOK_URL to this n8n's public HTTPS address.",
+		});
+	}
 	for (const subscription of await listSubscriptions(context)) {
 		if (subscription.url === url) await deleteSubscription(context, subscription.id);
 	}
