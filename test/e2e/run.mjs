@@ -33,11 +33,13 @@ const EXAMPLES_RUN_ELSEWHERE = {
 	'ai-agent-chat-tools.json': 'test/e2e/agent.mjs',
 	'fanvue-trigger-reply.json': 'test/e2e/triggers-fanvue.mjs',
 	'chatwoot-trigger-reply.json': 'test/e2e/triggers-chatwoot.mjs',
+	'chert-trigger-reply.json': 'test/e2e/triggers-chert.mjs',
 };
 /** Trigger nodes start from a webhook, not from `n8n execute`: their own runners cover them. */
 const NODES_RUN_ELSEWHERE = {
 	fanvueTrigger: 'test/e2e/triggers-fanvue.mjs',
 	chatwootTrigger: 'test/e2e/triggers-chatwoot.mjs',
+	chertTrigger: 'test/e2e/triggers-chert.mjs',
 };
 
 const { values: args } = parseArgs({

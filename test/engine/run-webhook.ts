@@ -64,6 +64,8 @@ export class WebhookHarness {
 	readonly started: StartedExecution[] = [];
 	/** Errors webhook() threw (n8n would answer 500 and record a failed execution). */
 	readonly thrown: Error[] = [];
+	/** The workflow's static data, kept across requests as n8n keeps it in its database. */
+	readonly staticData: IDataObject = {};
 	credentialsHelper: TestCredentialsHelper;
 	private server?: Server;
 	private baseUrl = '';
@@ -110,6 +112,7 @@ export class WebhookHarness {
 			nodes: [this.node],
 			connections: {},
 			active: true,
+			staticData: this.staticData,
 			nodeTypes: {
 				getByName: () => nodeType,
 				getByNameAndVersion: () => nodeType,

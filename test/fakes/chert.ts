@@ -1,5 +1,11 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 
+import {
+	ChertWebhookSender,
+	newSubscriptionSecret,
+	type DeliveryAnswer,
+	type SignOptions,
+} from './chert-webhooks';
 import { FakeServer, header, type FakeResponse, type LoggedRequest } from './fake-server';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -28,7 +34,28 @@ export const CODES = {
 	groupTextOnly: 1010,
 	badAttachment: 1011,
 	idempotencyConflict: 1012,
+	invalidWebhookUrl: 1013,
+	subscriptionNotFound: 1014,
 } as const;
+
+/** The event types a webhook subscription can ask for (docs.trychert.com/api/webhook-subscriptions). */
+export const WEBHOOK_EVENTS = [
+	'message.received',
+	'lead_reply',
+	'reaction.added',
+	'reaction.removed',
+];
+
+export interface StoredSubscription {
+	id: string;
+	tenant: string;
+	url: string;
+	events: string[];
+	version: string;
+	is_active: boolean;
+	created_at: string;
+	secret: string;
+}
 
 export interface ChertTenant {
 	slug: string;
@@ -114,6 +141,10 @@ export class ChertFake extends FakeServer {
 	readonly idempotency = new Map<string, { rawBody: string; answer: FakeResponse }>();
 	/** Pre-signed storage: another origin (its own port), which must never see the credential. */
 	readonly storage = new FakeServer();
+	/** Webhook subscriptions by id, each with the secret Chert showed once. */
+	readonly subscriptions = new Map<string, StoredSubscription>();
+	/** Chert requires a public HTTPS URL; this fake also takes http on 127.0.0.1 (n8n under test). */
+	acceptLoopbackHttp = true;
 	uploadTarget: UploadTarget = 'storage';
 	/** Extra required_headers returned by POST /attachments, for storage uploads. */
 	extraRequiredHeaders: Record<string, string> = {};
@@ -160,6 +191,37 @@ export class ChertFake extends FakeServer {
 		this.route('GET', '/api/v1/chats/:id/messages', (request, params) =>
 			this.authenticated(request, (tenant) => this.listMessages(tenant, params.id)),
 		);
+		this.route('POST', '/api/v1/webhook-subscriptions', (request) =>
+			this.authenticated(request, (tenant) => this.createSubscription(request, tenant)),
+		);
+		this.route('GET', '/api/v1/webhook-subscriptions', (request) =>
+			this.authenticated(request, (tenant) => ({
+				status: 200,
+				body: {
+					subscriptions: this.subscriptionsOf(tenant).map((subscription) =>
+						this.subscriptionRow(subscription),
+					),
+				},
+			})),
+		);
+		this.route('GET', '/api/v1/webhook-subscriptions/:id', (request, params) =>
+			this.authenticated(request, (tenant) => {
+				const subscription = this.subscriptionOf(tenant, params.id);
+				if (!subscription) return this.subscriptionNotFound(params.id);
+				return { status: 200, body: { subscription: this.subscriptionRow(subscription) } };
+			}),
+		);
+		this.route('PATCH', '/api/v1/webhook-subscriptions/:id', (request, params) =>
+			this.authenticated(request, (tenant) => this.updateSubscription(request, tenant, params.id)),
+		);
+		this.route('DELETE', '/api/v1/webhook-subscriptions/:id', (request, params) =>
+			this.authenticated(request, (tenant) => {
+				const subscription = this.subscriptionOf(tenant, params.id);
+				if (!subscription) return this.subscriptionNotFound(params.id);
+				this.subscriptions.delete(subscription.id);
+				return { status: 200, body: { deleted: true, id: subscription.id } };
+			}),
+		);
 	}
 
 	get apiBaseUrl(): string {
@@ -188,6 +250,8 @@ export class ChertFake extends FakeServer {
 		this.clockSkewMs = 0;
 		this.loseNextAnswer = false;
 		this.refusals.clear();
+		this.subscriptions.clear();
+		this.acceptLoopbackHttp = true;
 	}
 
 	refuseOnce(recipient: string, response: FakeResponse): void {
@@ -613,5 +677,113 @@ export class ChertFake extends FakeServer {
 				has_more: all.length > LISTED_MESSAGES,
 			},
 		};
+	}
+
+	private subscriptionsOf(tenant: ChertTenant): StoredSubscription[] {
+		return [...this.subscriptions.values()].filter((entry) => entry.tenant === tenant.slug);
+	}
+
+	private subscriptionOf(tenant: ChertTenant, id: string): StoredSubscription | undefined {
+		const subscription = this.subscriptions.get(id);
+		return subscription && subscription.tenant === tenant.slug ? subscription : undefined;
+	}
+
+	private subscriptionNotFound(id: string): FakeResponse {
+		return this.failure(404, CODES.subscriptionNotFound, `Webhook subscription ${id} not found`);
+	}
+
+	/** "Subsequent GET responses never include the secret." */
+	private subscriptionRow({ secret: _secret, tenant: _tenant, ...row }: StoredSubscription) {
+		return row;
+	}
+
+	/** A refusal of url/events as documented: an HTTPS URL, events among the documented types. */
+	private checkSubscriptionFields(body: Record<string, unknown>): FakeResponse | undefined {
+		if (body.url !== undefined) {
+			if (typeof body.url !== 'string' || body.url.trim() === '') {
+				return this.failure(400, CODES.missingField, 'url is required');
+			}
+			let url: URL;
+			try {
+				url = new URL(body.url);
+			} catch {
+				return this.failure(400, CODES.invalidWebhookUrl, 'url must be a valid HTTPS URL');
+			}
+			const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+			if (url.protocol !== 'https:' && !(this.acceptLoopbackHttp && loopback)) {
+				return this.failure(400, CODES.invalidWebhookUrl, 'url must be HTTPS');
+			}
+		}
+		if (body.events !== undefined) {
+			const unknown = Array.isArray(body.events)
+				? body.events.find((event) => !WEBHOOK_EVENTS.includes(String(event)))
+				: body.events;
+			if (unknown !== undefined) {
+				return this.failure(400, CODES.missingField, `Unknown event type: ${String(unknown)}`);
+			}
+		}
+		return undefined;
+	}
+
+	private createSubscription(request: LoggedRequest, tenant: ChertTenant): FakeResponse {
+		const body = (request.body ?? {}) as Record<string, unknown>;
+		if (body.url === undefined) return this.failure(400, CODES.missingField, 'url is required');
+		const refusal = this.checkSubscriptionFields(body);
+		if (refusal) return refusal;
+		const subscription: StoredSubscription = {
+			id: randomUUID(),
+			tenant: tenant.slug,
+			url: String(body.url),
+			events: (body.events as string[] | undefined) ?? [],
+			version: typeof body.version === 'string' ? body.version : '2026-04-01',
+			is_active: true,
+			created_at: new Date().toISOString(),
+			secret: newSubscriptionSecret(),
+		};
+		this.subscriptions.set(subscription.id, subscription);
+		// The one answer that shows the secret.
+		return {
+			status: 201,
+			body: {
+				subscription: { ...this.subscriptionRow(subscription), secret: subscription.secret },
+			},
+		};
+	}
+
+	private updateSubscription(request: LoggedRequest, tenant: ChertTenant, id: string) {
+		const subscription = this.subscriptionOf(tenant, id);
+		if (!subscription) return this.subscriptionNotFound(id);
+		const body = (request.body ?? {}) as Record<string, unknown>;
+		const refusal = this.checkSubscriptionFields(body);
+		if (refusal) return refusal;
+		if (typeof body.url === 'string') subscription.url = body.url;
+		if (Array.isArray(body.events)) subscription.events = body.events.map(String);
+		if (typeof body.is_active === 'boolean') subscription.is_active = body.is_active;
+		return { status: 200, body: { subscription: this.subscriptionRow(subscription) } };
+	}
+
+	/**
+	 * Delivers an event as Chert does: to every active subscription that asked for it (no events
+	 * means all), each signed with its own secret and carrying its id.
+	 */
+	async deliver(
+		envelope: Record<string, unknown>,
+		options: SignOptions = {},
+	): Promise<Array<DeliveryAnswer & { subscriptionId: string }>> {
+		const targets = [...this.subscriptions.values()].filter(
+			(subscription) =>
+				subscription.is_active &&
+				(subscription.events.length === 0 || subscription.events.includes(String(envelope.event))),
+		);
+		return await Promise.all(
+			targets.map(async (subscription) => ({
+				subscriptionId: subscription.id,
+				...(await new ChertWebhookSender(subscription.secret, subscription.id).post(
+					subscription.url,
+					envelope,
+					options,
+				)),
+			})),
+		);
 	}
 }
