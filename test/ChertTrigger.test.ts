@@ -22,7 +22,7 @@ import {
 	signDelivery,
 	TENANT,
 } from './fakes/chert-webhooks';
-import { codexLinks, repositoryUrl } from './readme-links';
+import { codexLinks, readmeAnchors, repositoryUrl } from './readme-links';
 
 const chert = new ChertFake();
 const now = () => Math.floor(Date.now() / 1000);
@@ -123,6 +123,9 @@ describe('Chert Trigger: the node', () => {
 			primary: [`${base}#chert-trigger`],
 			credential: [`${base}#credential-chert-webhook-api`],
 		});
+		expect(readmeAnchors()).toEqual(
+			expect.arrayContaining(['chert-trigger', 'credential-chert-webhook-api']),
+		);
 		expect(new ChertWebhookApi().documentationUrl).toBe(`${base}#credential-chert-webhook-api`);
 	});
 });
@@ -242,7 +245,7 @@ describe('Chert Trigger: registration (POST/GET/DELETE /webhook-subscriptions)',
 		);
 		expect(apiError.description).toMatch(/WEBHOOK_URL/);
 		expect(apiError.description).toMatch(new RegExp(`code ${CODES.invalidWebhookUrl}`));
-		expect(apiError.description).toMatch(/trace id trc_\d+/);
+		expect(apiError.description).toMatch(/trace ID trc_\d+/);
 		expect(chert.subscriptions.size).toBe(0);
 		expect(JSON.stringify(trigger.staticData)).not.toContain('subscriptionId');
 	});

@@ -26,6 +26,8 @@ export interface ChertCall {
 	};
 	/** The Chat ID the request is about, for a "chat not found" hint. */
 	chatId?: string;
+	/** The Chert Trigger managing its webhook subscription: what it was doing, for the message. */
+	subscription?: string;
 }
 
 const SENT_ONCE =
@@ -57,6 +59,28 @@ const hintsByStatus: Record<number, string> = {
 	404: 'Check Base URL in the Chert credential (it ends in /api/v1).',
 	409: 'A message with this idempotency key was already sent (for example by an earlier try of this node), so Chert did not send another. To send a new message on purpose, set a different Idempotency Key.',
 };
+
+// docs.trychert.com/api/webhook-subscriptions: Chert "Validates that url is an HTTPS URL".
+const PUBLIC_HTTPS_HINT =
+	"Chert delivers only to a public HTTPS URL. Set n8n's WEBHOOK_URL to this n8n's public HTTPS address (for example https://n8n.example.com/) and activate the workflow again, or create the subscription in Chert's console and choose Subscription Made in Chert's Console.";
+
+/** A webhook subscription request that failed, as the Chert Trigger's activation shows it. */
+function subscriptionFailure(answer: Answer, doing: string) {
+	const failure = readEnvelope(answer, undefined);
+	const refusedUrl =
+		answer.statusCode >= 400 && answer.statusCode < 500 && /url|https/i.test(failure.message);
+	return {
+		...failure,
+		message: `${doing}: ${failure.message}`,
+		hint: refusedUrl
+			? PUBLIC_HTTPS_HINT
+			: answer.statusCode >= 500
+				? 'Chert had a problem. Activate the workflow again in a moment.'
+				: answer.statusCode === 401 || answer.statusCode === 404
+					? failure.hint
+					: 'Check the Chert credential and the Events chosen.',
+	};
+}
 
 // docs.trychert.com/api/attachments: "HMAC is not supported on the binary upload route. Use bearer auth."
 const UPLOAD_AUTH_HINT =
@@ -125,6 +149,7 @@ export function uploadFailure(
 }
 
 function readChertFailure(answer: Answer, call: ChertCall | undefined) {
+	if (call?.subscription) return subscriptionFailure(answer, call.subscription);
 	if (!call?.upload) return readEnvelope(answer, call);
 	const { upload } = call;
 	// A storage host's answer is not Chert's: its body is neither read nor shown.

@@ -1,14 +1,13 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import {
-	jsonParse,
 	NodeApiError,
 	NodeOperationError,
 	type IDataObject,
 	type IHookFunctions,
-	type IHttpRequestMethods,
 	type IWebhookFunctions,
-	type JsonObject,
 } from 'n8n-workflow';
+
+import { chert } from '../Chert/transport';
 
 export const CHERT_CREDENTIAL = 'chatProvidersChertApi';
 
@@ -25,20 +24,12 @@ export interface Registration {
 	events?: string;
 }
 
-interface ChertAnswer {
-	statusCode: number;
-	body: IDataObject;
-}
-
 interface Subscription {
 	id: string;
 	url: string;
 }
 
 const SEAL_PURPOSE = 'n8n-nodes-chat-providers/chert-trigger/subscription-secret/v1';
-
-const PUBLIC_HTTPS_HINT =
-	"Chert delivers only to a public HTTPS URL. Set n8n's WEBHOOK_URL to this n8n's public HTTPS address (for example https://n8n.example.com/) and activate the workflow again, or create the subscription in Chert's console and choose Subscription Made in Chert's Console.";
 
 function sealKey(signingSecret: string): Buffer {
 	return createHmac('sha256', signingSecret).update(SEAL_PURPOSE).digest();
@@ -91,135 +82,23 @@ async function signingSecretOf(context: IHookFunctions | IWebhookFunctions): Pro
 	return String(credentials.signingSecret ?? '');
 }
 
-/**
- * One request to Chert's API with the Chert credential. The shared request layer takes only
- * execute and list-search contexts, so activation hooks send through n8n's helper here.
- */
-async function chertRequest(
-	context: IHookFunctions,
-	method: IHttpRequestMethods,
-	path: string,
-	body?: IDataObject,
-): Promise<ChertAnswer> {
-	const credentials = await context.getCredentials(CHERT_CREDENTIAL);
-	const baseUrl = String(credentials.baseUrl ?? '')
-		.trim()
-		.replace(/\/+$/, '');
-	let answer: { statusCode: number; body: unknown };
-	try {
-		answer = (await context.helpers.httpRequestWithAuthentication.call(context, CHERT_CREDENTIAL, {
-			method,
-			url: `${baseUrl}${path}`,
-			headers: {
-				Accept: 'application/json',
-				...(body ? { 'Content-Type': 'application/json' } : {}),
-			},
-			// One fixed string: a signed credential signs exactly these bytes.
-			body: body ? JSON.stringify(body) : undefined,
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: 30_000,
-		})) as { statusCode: number; body: unknown };
-	} catch (error) {
-		throw chertError(context, {
-			message: `Could not reach Chert (${(error as Error).message})`,
-			hint: 'Check Base URL in the Chert credential and that Chert is reachable from this n8n.',
-			secrets: [String(credentials.signingSecret ?? '')],
-		});
-	}
-	let parsed: unknown = answer.body;
-	if (Buffer.isBuffer(parsed)) parsed = parsed.toString('utf8');
-	if (typeof parsed === 'string') {
-		const text = parsed;
-		try {
-			parsed = text.trim() === '' ? {} : jsonParse(text);
-		} catch {
-			parsed = { message: text.slice(0, 200) };
-		}
-	}
-	return { statusCode: answer.statusCode, body: asObject(parsed) };
-}
+const subscriptionsPath = '/webhook-subscriptions';
 
-function chertError(
-	context: IHookFunctions,
-	failure: {
-		message: string;
-		hint: string;
-		statusCode?: number;
-		code?: unknown;
-		traceId?: string;
-		secrets: string[];
-	},
-): NodeApiError {
-	const redact = (text: string) =>
-		failure.secrets.reduce(
-			(result, secret) => (secret.length >= 4 ? result.split(secret).join('[redacted]') : result),
-			text,
-		);
-	const message = `Chert: ${redact(failure.message)}`;
-	const details = [
-		failure.code !== undefined ? `code ${String(failure.code)}` : undefined,
-		failure.traceId ? `trace id ${failure.traceId}` : undefined,
-	].filter(Boolean);
-	const response: JsonObject = {
-		provider: 'Chert',
-		message: redact(failure.message),
-		...(failure.statusCode !== undefined ? { statusCode: failure.statusCode } : {}),
-		...(failure.code !== undefined ? { code: String(failure.code) } : {}),
-		...(failure.traceId ? { traceId: failure.traceId } : {}),
-	};
-	const error = new NodeApiError(context.getNode(), response, {
-		message,
-		description: `${failure.hint}${details.length ? ` (Chert ${details.join(', ')})` : ''}`,
-		httpCode: failure.statusCode !== undefined ? String(failure.statusCode) : undefined,
-	});
-	// NodeApiError swaps some messages for generic sentences; Chert's own words stay.
-	error.message = message;
-	return error;
+function isNotFound(error: unknown): boolean {
+	return error instanceof NodeApiError && error.httpCode === '404';
 }
-
-/** Chert's envelope {error: {code, message}, trace_id} in the user's terms. */
-async function failureOf(
-	context: IHookFunctions,
-	answer: ChertAnswer,
-	doing: string,
-): Promise<NodeApiError> {
-	const error = asObject(answer.body.error);
-	const said = textOf(error.message) ?? textOf(answer.body.message) ?? `HTTP ${answer.statusCode}`;
-	const code = error.code;
-	const hint =
-		answer.statusCode === 401
-			? 'Chert did not accept the Chert credential. Check Signing Secret, Authenticate With and Tenant Slug in it.'
-			: answer.statusCode === 404
-				? 'Check Base URL in the Chert credential (it ends in /api/v1).'
-				: answer.statusCode >= 400 && answer.statusCode < 500 && /url|https/i.test(said)
-					? PUBLIC_HTTPS_HINT
-					: answer.statusCode >= 500
-						? 'Chert had a problem. Activate the workflow again in a moment.'
-						: 'Check the Chert credential and the Events chosen.';
-	return chertError(context, {
-		message: `${doing}: ${said}`,
-		hint,
-		statusCode: answer.statusCode,
-		code,
-		traceId: textOf(answer.body.trace_id),
-		secrets: [await signingSecretOf(context)],
-	});
-}
-
-const isSuccess = (answer: ChertAnswer) => answer.statusCode >= 200 && answer.statusCode < 300;
 
 /** GET /webhook-subscriptions: `{subscriptions: [...]}` (secrets never included). */
 async function listSubscriptions(context: IHookFunctions): Promise<Subscription[]> {
-	const answer = await chertRequest(context, 'GET', '/webhook-subscriptions');
-	if (!isSuccess(answer)) {
-		throw await failureOf(context, answer, 'Listing webhook subscriptions failed');
-	}
-	const list = Array.isArray(answer.body.subscriptions)
-		? answer.body.subscriptions
-		: Array.isArray(answer.body.data)
-			? answer.body.data
+	const client = await chert.client(context);
+	const answer = await client.get(subscriptionsPath, {
+		call: { subscription: 'Listing webhook subscriptions failed' },
+	});
+	const body = asObject(answer.body);
+	const list = Array.isArray(body.subscriptions)
+		? body.subscriptions
+		: Array.isArray(body.data)
+			? body.data
 			: [];
 	return (list as unknown[])
 		.map(asObject)
@@ -229,14 +108,13 @@ async function listSubscriptions(context: IHookFunctions): Promise<Subscription[
 
 /** Deletes a subscription; one that is already gone (404) counts as deleted. */
 async function deleteSubscription(context: IHookFunctions, id: string): Promise<void> {
-	const answer = await chertRequest(
-		context,
-		'DELETE',
-		`/webhook-subscriptions/${encodeURIComponent(id)}`,
-	);
-	if (!isSuccess(answer) && answer.statusCode !== 404) {
-		throw await failureOf(context, answer, `Deleting webhook subscription ${id} failed`);
-	}
+	const client = await chert.client(context);
+	await client
+		.delete(`${subscriptionsPath}/${encodeURIComponent(id)}`, undefined, {
+			idempotent: true,
+			call: { subscription: `Deleting webhook subscription ${id} failed` },
+		})
+		.catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)));
 }
 
 /** Our subscription exists when Chert lists the one we made, at this node's URL. */
@@ -278,23 +156,25 @@ export async function createSubscription(
 	for (const subscription of await listSubscriptions(context)) {
 		if (subscription.url === url) await deleteSubscription(context, subscription.id);
 	}
-	const answer = await chertRequest(context, 'POST', '/webhook-subscriptions', {
-		url,
-		...(events ? { events } : {}),
-	});
-	if (!isSuccess(answer)) {
-		throw await failureOf(context, answer, 'Chert refused the webhook subscription');
-	}
-	const subscription = asObject(answer.body.subscription);
+	const client = await chert.client(context);
+	// Not idempotent: Chert would make a second subscription, so it is never sent twice.
+	const answer = await client.post(
+		subscriptionsPath,
+		{ url, ...(events ? { events } : {}) },
+		{ call: { subscription: 'Chert refused the webhook subscription' } },
+	);
+	const subscription = asObject(asObject(answer.body).subscription);
 	const id = textOf(subscription.id);
 	const secret = textOf(subscription.secret);
 	if (!id || !secret) {
-		throw chertError(context, {
-			message: 'The new webhook subscription came back without its id or secret',
-			hint: "Delete it in Chert's console and activate the workflow again.",
-			statusCode: answer.statusCode,
-			secrets: [await signingSecretOf(context), ...(secret ? [secret] : [])],
-		});
+		throw client.error(
+			{
+				message: 'The new webhook subscription came back without its id or secret',
+				hint: "Delete it in Chert's console and activate the workflow again.",
+				statusCode: answer.statusCode,
+			},
+			secret ? [secret] : [],
+		);
 	}
 	const registration = registrationOf(context);
 	registration.subscriptionId = id;

@@ -2,6 +2,7 @@ import {
 	type IAdditionalCredentialOptions,
 	type IDataObject,
 	type IExecuteFunctions,
+	type IHookFunctions,
 	type ILoadOptionsFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
@@ -79,7 +80,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export { MAY_HAVE_ACTED, mayHaveReachedProvider } from './policies/may-have-acted';
 
 /** Node executions and the editor's list searches share one pacer and one refresh lock. */
-export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+/** Operations, list searches in the editor, and a trigger's activation hooks. */
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 function credentialKey(ctx: RequestContext, api: ProviderApi): string {
 	const details = ctx.getNode().credentials?.[api.credentialType];

@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { redact, type ProviderFailure } from '../errors';
 import { waitAtMost, WaitTimeoutError } from '../waits';
 
-type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
+type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 interface RefreshState {
 	/** Counts successful refreshes: a 401 on a token of an older generation needs no refresh. */
