@@ -512,3 +512,129 @@ describe('Fanvue › Retry from the Executions list (no idempotency key in its A
 		]);
 	});
 });
+
+describe('Fanvue › Message → Send: Retry from the Executions list (no idempotency key in its API)', () => {
+	const [ada, grace, blocked] = fanvue.fans;
+	const fans = [ada, grace, blocked];
+	const messagePath = (fan: { uuid: string }) => new RegExp(`/chats/${fan.uuid}/message$`);
+	const messagesTo = (fan: { uuid: string }) =>
+		fanvue.messages.filter((message) => message.chat === `self/${fan.uuid}`).length;
+	const credentials = (grant = fanvue.tokens.issueGrant()) => ({
+		chatProvidersFanvueOAuth2Api: {
+			grantType: 'pkce',
+			clientId: fanvue.clientId,
+			clientSecret: fanvue.clientSecret,
+			accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
+			authUrl: `${fanvue.baseUrl}/oauth2/auth`,
+			authentication: 'header',
+			scope: 'read:chat write:chat',
+			apiBaseUrl: fanvue.baseUrl,
+			oauthTokenData: { ...grant, token_type: 'bearer' },
+		} as ICredentialDataDecryptedObject,
+	});
+	const run = (extra: Partial<RunNodeOptions> & { text?: string }) =>
+		runNode({
+			nodeType: extra.retryOf
+				? inAnotherProcess<Fanvue>('../nodes/Fanvue/Fanvue.node', 'Fanvue')
+				: new Fanvue(),
+			credentialTypes: [new FanvueOAuth2Api()],
+			credentials: credentials(),
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				fan: { __rl: true, mode: 'id', value: '={{ $json.fan }}' },
+				text: extra.text ?? '=Thanks for subscribing, {{ $json.name }}!',
+				options: { parallelRequests: 3 },
+			},
+			items: fans.map((fan) => ({ json: { fan: fan.uuid, name: fan.handle } })),
+			...extra,
+		});
+	// A refusal before Fanvue acted: the retry may send it.
+	const refuseThird = () =>
+		fanvue.script('POST', messagePath(blocked), {
+			status: 400,
+			body: { message: 'This user cannot be messaged' },
+		});
+
+	it('messages an earlier try sent are answered from the record, not sent again; item 3 is sent', async () => {
+		refuseThird();
+		const { failed, retried, retriedAgain } = await failThenRetryTwice(run, () => undefined);
+		expect(failed.error?.message).toBe('Fanvue: This user cannot be messaged');
+		expect(retried.error).toBeUndefined();
+		expect(retriedAgain.error).toBeUndefined();
+		expect(fans.map(messagesTo)).toEqual([1, 1, 1]);
+		expect(retried.items.map((item) => item.json.sentByEarlierTry ?? false)).toEqual([
+			true,
+			true,
+			false,
+		]);
+		expect(retried.items[0].json).toMatchObject({ fanUuid: ada.uuid, sent: true });
+		expect(retriedAgain.items.map((item) => item.json.sentByEarlierTry)).toEqual([
+			true,
+			true,
+			true,
+		]);
+	});
+
+	it('Retry of the first run with the saved workflow (the text changed): nothing sent again', async () => {
+		refuseThird();
+		const failed = await run({});
+		const retried = await run({ retryOf: failed, text: 'Welcome aboard!' });
+		expect(retried.error).toBeUndefined();
+		expect(fans.map(messagesTo)).toEqual([1, 1, 1]);
+		expect(fanvue.messages.find((m) => m.chat === `self/${blocked.uuid}`)?.body.text).toBe(
+			'Welcome aboard!',
+		);
+	});
+
+	it('Retry on the first run after a retry of its retry sent item 3: not sent again', async () => {
+		const { firstRetriedAgain } = await retryTheFirstRunAgain(run, refuseThird, () => undefined);
+		expect(firstRetriedAgain.error).toBeUndefined();
+		expect(fans.map(messagesTo)).toEqual([1, 1, 1]);
+		expect(firstRetriedAgain.items.map((item) => item.json.sentByEarlierTry)).toEqual([
+			true,
+			true,
+			true,
+		]);
+	});
+
+	it('a server error on item 3 (Fanvue may have sent it): the retry refuses it and says what to check', async () => {
+		fanvue.script('POST', messagePath(blocked), {
+			status: 500,
+			body: { message: 'Internal server error' },
+		});
+		const failed = await run({});
+		const retried = await run({ retryOf: failed });
+		expect(retried.error?.message).toBe(
+			'The message may already be sent: an earlier try of this item failed after its request reached Fanvue',
+		);
+		expect(retried.error?.description).toContain(`chat with fan ${blocked.uuid}`);
+		expect(fanvue.requestsTo('POST', messagePath(blocked))).toHaveLength(1);
+	});
+
+	it('node Retry On Fail after a dropped connection: 1 POST, then the refusal', async () => {
+		fanvue.script('POST', messagePath(ada), { status: 201, drop: true });
+		const result = await runNode({
+			nodeType: new Fanvue(),
+			credentialTypes: [new FanvueOAuth2Api()],
+			credentials: credentials(),
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				fan: { __rl: true, mode: 'id', value: ada.uuid },
+				text: 'once',
+			},
+			retryOnFail: { maxTries: 3, waitBetweenTries: 0 },
+		});
+		expect(fanvue.requestsTo('POST', messagePath(ada))).toHaveLength(1);
+		expect(result.error?.message).toBe(
+			'The message may already be sent: an earlier try of this item failed after its request reached Fanvue',
+		);
+	});
+
+	it('a new execution with the same data sends again', async () => {
+		await run({});
+		await run({});
+		expect(fans.map(messagesTo)).toEqual([2, 2, 2]);
+	});
+});
