@@ -638,3 +638,50 @@ describe('Fanvue › Message → Send: Retry from the Executions list (no idempo
 		expect(fans.map(messagesTo)).toEqual([2, 2, 2]);
 	});
 });
+
+describe("Fanvue › Create Chat's first message: Retry from the Executions list", () => {
+	const [ada, grace, blocked] = fanvue.fans;
+	const fans = [ada, grace, blocked];
+	const run = (extra: Partial<RunNodeOptions>) =>
+		runNode({
+			nodeType: extra.retryOf
+				? inAnotherProcess<Fanvue>('../nodes/Fanvue/Fanvue.node', 'Fanvue')
+				: new Fanvue(),
+			credentialTypes: [new FanvueOAuth2Api()],
+			credentials: {
+				chatProvidersFanvueOAuth2Api: {
+					grantType: 'pkce',
+					clientId: fanvue.clientId,
+					clientSecret: fanvue.clientSecret,
+					accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
+					authUrl: `${fanvue.baseUrl}/oauth2/auth`,
+					authentication: 'header',
+					scope: 'read:chat write:chat',
+					apiBaseUrl: fanvue.baseUrl,
+					oauthTokenData: { ...fanvue.tokens.issueGrant(), token_type: 'bearer' },
+				},
+			},
+			parameters: {
+				resource: 'chat',
+				operation: 'create',
+				fan: { __rl: true, mode: 'id', value: '={{ $json.fan }}' },
+				options: { parallelRequests: 3, firstMessage: 'Hi, thanks for following!' },
+			},
+			items: fans.map((fan) => ({ json: { fan: fan.uuid } })),
+			...extra,
+		});
+
+	it('the first message goes out once per fan: the retry opens chat 3 and sends only its message', async () => {
+		const { retried } = await failThenRetryTwice(run, () => {
+			blocked.contactable = true;
+		}).finally(() => {
+			blocked.contactable = false;
+		});
+		expect(retried.error).toBeUndefined();
+		expect(
+			fans.map((fan) => fanvue.messages.filter((m) => m.chat === `self/${fan.uuid}`).length),
+		).toEqual([1, 1, 1]);
+		expect(retried.items[0].json.firstMessage).toMatchObject({ sentByEarlierTry: true });
+		expect(retried.items[2].json.firstMessage).toMatchObject({ sent: true });
+	});
+});
