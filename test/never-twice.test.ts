@@ -685,3 +685,322 @@ describe("Fanvue › Create Chat's first message: Retry from the Executions list
 		expect(retried.items[2].json.firstMessage).toMatchObject({ sent: true });
 	});
 });
+
+describe('Chatwoot › Message → Send: Retry from the Executions list (echo_id is not kept by Chatwoot)', () => {
+	const credentials = () => ({
+		chatProvidersChatwootApi: {
+			baseUrl: chatwoot.baseUrl,
+			inboxSecret: INBOX,
+			contactIdentifier: '',
+			hmacToken: '',
+		} as ICredentialDataDecryptedObject,
+	});
+	/** Five contacts, one open conversation each. */
+	async function openConversations() {
+		const contacts = [1, 2, 3, 4, 5].map(() => chatwoot.addContact(INBOX));
+		const opened = await runNode({
+			nodeType: new Chatwoot(),
+			credentialTypes: [new ChatwootApi()],
+			credentials: credentials(),
+			parameters: {
+				resource: 'conversation',
+				operation: 'create',
+				contactSource: 'identifier',
+				contactIdentifier: '={{ $json.contact }}',
+			},
+			items: contacts.map((contact) => ({ json: { contact } })),
+		});
+		expect(opened.error).toBeUndefined();
+		return opened.items.map((item) => ({
+			contact: String(item.json.contactIdentifier),
+			conversation: Number(item.json.id),
+		}));
+	}
+	const messagesPer = () =>
+		chatwoot.conversations.map((conversation) => conversation.messages.length);
+	const runFor =
+		(rows: Array<{ contact: string; conversation: number }>, content = '=Note {{ $json.n }}') =>
+		(extra: Partial<RunNodeOptions>) =>
+			runNode({
+				nodeType: extra.retryOf
+					? inAnotherProcess<Chatwoot>('../nodes/Chatwoot/Chatwoot.node', 'Chatwoot')
+					: new Chatwoot(),
+				credentialTypes: [new ChatwootApi()],
+				credentials: credentials(),
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					contactIdentifier: '={{ $json.contact }}',
+					conversationId: '={{ $json.conversation }}',
+					content,
+					options: { parallelRequests: 5 },
+				},
+				items: rows.map((row, i) => ({ json: { ...row, n: i + 1 } })),
+				...extra,
+			});
+	const refuseItem3 = () =>
+		chatwoot.scriptFor('POST', /\/messages$/, '"Note 3"', {
+			status: 422,
+			body: { status: 422, error: 'Unprocessable Entity' },
+		});
+
+	it('messages an earlier try posted are answered from the record; item 3 is posted', async () => {
+		const run = runFor(await openConversations());
+		refuseItem3();
+		const { failed, retried, retriedAgain } = await failThenRetryTwice(run, () => undefined);
+		expect(failed.error?.message).toBe('Chatwoot: Unprocessable Entity');
+		expect(retried.error).toBeUndefined();
+		expect(retriedAgain.error).toBeUndefined();
+		expect(messagesPer()).toEqual([1, 1, 1, 1, 1]);
+		expect(retried.items.map((item) => item.json.sentByEarlierTry ?? false)).toEqual([
+			true,
+			true,
+			false,
+			true,
+			true,
+		]);
+	});
+
+	it('Retry of the first run with the saved workflow (the content changed): nothing posted again', async () => {
+		const rows = await openConversations();
+		refuseItem3();
+		const failed = await runFor(rows)({});
+		const retried = await runFor(rows, 'Changed text')({ retryOf: failed });
+		expect(retried.error).toBeUndefined();
+		expect(messagesPer()).toEqual([1, 1, 1, 1, 1]);
+	});
+
+	it('Retry on the first run after a retry of its retry posted item 3: not posted again', async () => {
+		const run = runFor(await openConversations());
+		const { firstRetriedAgain } = await retryTheFirstRunAgain(run, refuseItem3, () => undefined);
+		expect(firstRetriedAgain.error).toBeUndefined();
+		expect(messagesPer()).toEqual([1, 1, 1, 1, 1]);
+	});
+
+	it('a server error on item 3 (Chatwoot may have posted it): the retry refuses it', async () => {
+		const run = runFor(await openConversations());
+		chatwoot.scriptFor('POST', /\/messages$/, '"Note 3"', {
+			status: 500,
+			body: { status: 500, error: 'Internal Server Error' },
+		});
+		const failed = await run({});
+		const retried = await run({ retryOf: failed });
+		expect(retried.error?.message).toBe(
+			'The message may already be posted: an earlier try of this item failed after its request reached Chatwoot',
+		);
+		const item3Posts = chatwoot
+			.requestsTo('POST', /\/messages$/)
+			.filter((request) => request.rawBody.includes('"Note 3"'));
+		expect(item3Posts).toHaveLength(1);
+	});
+
+	it('a new execution with the same data posts again', async () => {
+		const run = runFor(await openConversations());
+		await run({});
+		await run({});
+		expect(messagesPer()).toEqual([2, 2, 2, 2, 2]);
+	});
+});
+
+describe('Chatwoot › Contact → Create: Retry from the Executions list', () => {
+	const credentials = () => ({
+		chatProvidersChatwootApi: {
+			baseUrl: chatwoot.baseUrl,
+			inboxSecret: INBOX,
+			contactIdentifier: '',
+			hmacToken: '',
+		} as ICredentialDataDecryptedObject,
+	});
+	const run = (extra: Partial<RunNodeOptions>) =>
+		runNode({
+			nodeType: extra.retryOf
+				? inAnotherProcess<Chatwoot>('../nodes/Chatwoot/Chatwoot.node', 'Chatwoot')
+				: new Chatwoot(),
+			credentialTypes: [new ChatwootApi()],
+			credentials: credentials(),
+			parameters: {
+				resource: 'contact',
+				operation: 'create',
+				name: '={{ $json.name }}',
+				options: { parallelRequests: 5 },
+			},
+			items: five((n) => ({ name: `Lead ${n}` })),
+			...extra,
+		});
+
+	it('Create: the retry carries the same source_ids, so Chatwoot hands back the contacts it has', async () => {
+		chatwoot.scriptFor('POST', /\/contacts$/, '"Lead 3"', {
+			status: 422,
+			body: { status: 422, error: 'Unprocessable Entity' },
+		});
+		const before = chatwoot.contacts.length;
+		const { retried, retriedAgain } = await failThenRetryTwice(run, () => undefined);
+		expect(retried.error).toBeUndefined();
+		expect(chatwoot.contacts.length - before).toBe(5);
+		expect(retriedAgain.items.map((item) => item.json.contactIdentifier)).toEqual(
+			retried.items.map((item) => item.json.contactIdentifier),
+		);
+	});
+
+	it('Create: a new execution creates new contacts', async () => {
+		const before = chatwoot.contacts.length;
+		await run({});
+		await run({});
+		expect(chatwoot.contacts.length - before).toBe(10);
+	});
+});
+
+describe('Chert › Message → Send: Retry from the Executions list', () => {
+	const leads = [1, 2, 3, 4, 5].map((n) => `+1415555200${n}`);
+	const credentials = {
+		chatProvidersChertApi: {
+			signingSecret: chert.singleTenant.signingSecret,
+			baseUrl: '',
+			authMethod: 'bearer',
+			tenantSlug: '',
+		} as ICredentialDataDecryptedObject,
+	};
+	const withBaseUrl = () => ({
+		chatProvidersChertApi: { ...credentials.chatProvidersChertApi, baseUrl: chert.apiBaseUrl },
+	});
+	async function openChats(): Promise<string[]> {
+		const opened = await runNode({
+			nodeType: new Chert(),
+			credentialTypes: [new ChertApi()],
+			credentials: withBaseUrl(),
+			parameters: {
+				resource: 'chat',
+				operation: 'create',
+				from: { __rl: true, mode: 'number', value: '+15555550100' },
+				to: '={{ $json.lead }}',
+				parts: { part: [{ type: 'text', text: 'Hi - got a minute?' }] },
+			},
+			items: leads.map((lead) => ({ json: { lead } })),
+		});
+		expect(opened.error).toBeUndefined();
+		return opened.items.map((item) => String((item.json.chat as { id: string }).id));
+	}
+	const runFor =
+		(chatIds: string[], text = '=Follow-up {{ $json.n }}') =>
+		(extra: Partial<RunNodeOptions>) =>
+			runNode({
+				nodeType: extra.retryOf
+					? inAnotherProcess<Chert>('../nodes/Chert/Chert.node', 'Chert')
+					: new Chert(),
+				credentialTypes: [new ChertApi()],
+				credentials: withBaseUrl(),
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					chatId: '={{ $json.chatId }}',
+					parts: { part: [{ type: 'text', text }] },
+					options: { parallelRequests: 5 },
+				},
+				items: chatIds.map((chatId, i) => ({ json: { chatId, n: i + 1 } })),
+				...extra,
+			});
+	const followUps = (chatIds: string[]) =>
+		chatIds.map(
+			(chatId) =>
+				chert.messages.filter((m) => m.chatId === chatId && m.direction === 'outbound').length - 1,
+		);
+	const refuseItem3 = (chatIds: string[]) =>
+		chert.script('POST', new RegExp(`/chats/${chatIds[2]}/messages$`), {
+			status: 400,
+			body: {
+				success: false,
+				error: { status: 400, code: 1001, message: 'parts are required', retryable: false },
+				trace_id: 'trc_send_3',
+			},
+		});
+
+	it('one follow-up per chat: the retry carries the same idempotency keys, and Chert replays', async () => {
+		const chatIds = await openChats();
+		const run = runFor(chatIds);
+		refuseItem3(chatIds);
+		const { failed, retried, retriedAgain } = await failThenRetryTwice(run, () => undefined);
+		expect(failed.error?.message).toBe('Chert: parts are required');
+		expect(retried.error).toBeUndefined();
+		expect(retriedAgain.error).toBeUndefined();
+		expect(followUps(chatIds)).toEqual([1, 1, 1, 1, 1]);
+		expect(retriedAgain.items.map((item) => (item.json.message as { id: string }).id)).toEqual(
+			retried.items.map((item) => (item.json.message as { id: string }).id),
+		);
+	});
+
+	it('the message changed before a Retry with the saved workflow: a clear error, no second message', async () => {
+		const chatIds = await openChats();
+		refuseItem3(chatIds);
+		const failed = await runFor(chatIds)({});
+		const retried = await runFor(
+			chatIds,
+			'=Changed follow-up {{ $json.n }}',
+		)({
+			retryOf: failed,
+		});
+		expect(retried.error?.message).toBe(
+			'Chert: The message for this item was already sent by an earlier try of this execution (Chert: idempotency_key was already used with a different request body)',
+		);
+		expect(retried.error?.description).toContain('was not sent as a second one');
+		// Item 3 had not gone out: its changed message is its first.
+		expect(followUps(chatIds)).toEqual([1, 1, 1, 1, 1]);
+	});
+
+	it('a new execution with the same data sends again', async () => {
+		const chatIds = await openChats();
+		await runFor(chatIds)({});
+		await runFor(chatIds)({});
+		expect(followUps(chatIds)).toEqual([2, 2, 2, 2, 2]);
+	});
+});
+
+describe('Recoup › Update Topic and Delete: Retry from the Executions list', () => {
+	const ids = [1, 2, 3, 4, 5].map((n) => `5a3f0c6e-0000-4000-8000-00000000000${n}`);
+	const run = (parameters: Record<string, unknown>) => (extra: Partial<RunNodeOptions>) =>
+		runNode({
+			nodeType: extra.retryOf
+				? inAnotherProcess<Recoup>('../nodes/Recoup/Recoup.node', 'Recoup')
+				: new Recoup(),
+			credentialTypes: [new RecoupApi()],
+			credentials: { chatProvidersRecoupApi: { apiKey: recoup.apiKey, baseUrl: recoup.baseUrl } },
+			parameters: {
+				resource: 'chat',
+				chatId: '={{ $json.id }}',
+				...parameters,
+				options: { parallelRequests: 5 },
+			},
+			items: ids.map((id) => ({ json: { id } })),
+			...extra,
+		});
+	const refuseItem3 = (method: string) =>
+		recoup.scriptFor(method, '/api/chats', ids[2], {
+			status: 403,
+			body: { status: 'error', error: 'Access denied to specified account_id' },
+		});
+
+	it('Update Topic: the retry sets the same topic again, which changes nothing more', async () => {
+		for (const id of ids) recoup.addChat({ id, topic: 'Old name' });
+		refuseItem3('PATCH');
+		const { retried } = await failThenRetryTwice(
+			run({ operation: 'updateTopic', topic: 'Spring tour' }),
+			() => undefined,
+		);
+		expect(retried.error).toBeUndefined();
+		expect(ids.map((id) => recoup.chats.get(id)?.topic)).toEqual(ids.map(() => 'Spring tour'));
+	});
+
+	it('Delete: chats an earlier try deleted count as deleted, so the retry succeeds', async () => {
+		for (const id of ids) recoup.addChat({ id });
+		refuseItem3('DELETE');
+		const { retried } = await failThenRetryTwice(run({ operation: 'delete' }), () => undefined);
+		expect(retried.error).toBeUndefined();
+		expect(recoup.chats.size).toBe(0);
+		expect(retried.items.map((item) => item.json.alreadyDeleted)).toEqual([
+			true,
+			true,
+			false,
+			true,
+			true,
+		]);
+	});
+});
