@@ -243,6 +243,20 @@ await runE2e({
 						retried.data?.resultData?.metadata ?? null,
 					)}, context ${JSON.stringify(retried.data?.executionData?.runtimeData ?? null)}`,
 				);
+				console.log(
+					`      retry's run data (runs per node, first run artificial?): ${JSON.stringify(
+						Object.fromEntries(
+							Object.entries(retried.data?.resultData?.runData ?? {}).map(([name, runs]) => [
+								name,
+								runs.map((run) =>
+									run.data?.main?.[0]?.[0]?.json?.isArtificialRecoveredEventItem
+										? 'artificial'
+										: run.executionStatus,
+								),
+							]),
+						),
+					)}`,
+				);
 				console.log(`      counts per item after the retry: ${s.counts().join('/')}`);
 				const output = retried.data?.resultData?.runData?.[NODE]?.at(-1);
 				console.log(
