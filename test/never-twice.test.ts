@@ -16,6 +16,7 @@ import { Chatwoot } from '../nodes/Chatwoot/Chatwoot.node';
 import { Chert } from '../nodes/Chert/Chert.node';
 import { Fanvue } from '../nodes/Fanvue/Fanvue.node';
 import { Recoup } from '../nodes/Recoup/Recoup.node';
+import { retriesCrashedRun, stableItemKey } from '../nodes/shared/idempotency';
 import { runNode, type NodeRunResult, type RunNodeOptions } from './engine/run-node';
 import { ChatwootFake } from './fakes/chatwoot';
 import { ChertFake } from './fakes/chert';
@@ -1002,5 +1003,54 @@ describe('Recoup › Update Topic and Delete: Retry from the Executions list', (
 			true,
 			true,
 		]);
+	});
+});
+
+describe('Retry of a crashed execution: what n8n hands the retry tells the node', () => {
+	const placeholder = { data: { main: [[{ json: { isArtificialRecoveredEventItem: true } }]] } };
+	const real = { data: { main: [[{ json: { id: 1 } }]] } };
+	/** A node's context as n8n-core builds it for a retry, with the run data n8n restored. */
+	const contextWith = (mode: string, runData: Record<string, unknown[]>) =>
+		({
+			getMode: () => mode,
+			getNode: () => ({ name: 'Send', id: 'send' }),
+			getWorkflow: () => ({ id: 'wf' }),
+			getExecutionId: () => '9',
+			getWorkflowDataProxy: () => ({ $execution: { customData: new Map() } }),
+			runIndex: 0,
+			runExecutionData: { resultData: { runData } },
+		}) as unknown as Parameters<typeof retriesCrashedRun>[0];
+
+	it.each([
+		[
+			'the node crashed mid-run (its entry dropped by Retry, upstream placeholders)',
+			'retry',
+			{ Start: [placeholder, real], Send: [] },
+			true,
+		],
+		[
+			'the node had finished before the crash (its own output a placeholder)',
+			'retry',
+			{ Start: [placeholder, real], Send: [placeholder] },
+			true,
+		],
+		['the crash was upstream: the node never ran', 'retry', { Start: [placeholder, real] }, false],
+		[
+			'an ordinary failed run retried (the failed entry dropped, no placeholders)',
+			'retry',
+			{ Start: [real], Send: [] },
+			false,
+		],
+		['not a retry', 'webhook', { Start: [placeholder], Send: [] }, false],
+	])('%s', (_case, mode, runData, crashed) => {
+		const ctx = contextWith(mode, runData);
+		expect(retriesCrashedRun(ctx)).toBe(crashed);
+		if (crashed) {
+			expect(() => stableItemKey(ctx, 2, 'chert-send-message')).toThrow(
+				'This item may already be sent: the execution this retry repeats stopped while the node was running',
+			);
+		} else {
+			expect(stableItemKey(ctx, 2, 'chert-send-message')).toMatch(/^[0-9a-f]{64}$/);
+		}
 	});
 });

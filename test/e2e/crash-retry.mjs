@@ -1,6 +1,6 @@
 // What a Retry of a crashed execution sends, in real n8n (regular mode, SQLite, one process):
-// `node test/e2e/crash-retry.mjs [--n8n=2,1] [--no-build] [--keep]`. An investigation, not a CI
-// check: it prints what n8n stored and the counts per item at the fakes.
+// `node test/e2e/crash-retry.mjs [--n8n=2,1] [--no-build] [--keep]`. Prints what n8n stored and
+// checks the counts per item at the fakes: the retry sends nothing again and says why.
 // An active workflow, Webhook → Set → Split Out (5 items) → the node, 5 in flight (a manual run's
 // crashed execution cannot be retried at all: n8n saved no start data for it, measured here). The fake holds item 3's
 // answer; once items 1, 2, 4 and 5 went out, n8n is killed (SIGKILL), started again (it marks the
@@ -14,6 +14,8 @@ import { runE2e } from './lib/runner.mjs';
 const NODE = 'Send';
 const ITEMS = [1, 2, 3, 4, 5];
 const HOLD_MS = 120_000;
+const REFUSAL =
+	'This item may already be sent: the execution this retry repeats stopped while the node was running';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function workflow(id, rows, node, credential) {
@@ -203,66 +205,72 @@ await runE2e({
 		});
 		await start();
 		for (const s of scenarios) {
-			await report.check(`${label} ${s.id}: Retry of the crashed execution`, async () => {
-				let crashed;
-				for (let attempt = 0; attempt < 50; attempt++) {
-					crashed = await executions.get(started[s.id]);
-					if (crashed.status !== 'running' && crashed.status !== 'new') break;
-					await sleep(300);
-				}
-				const stored = crashed.data;
-				console.log(`    ${s.id}: the crashed execution as n8n stored it`);
-				console.log(
-					`      status ${crashed.status}, custom data ${JSON.stringify(stored?.resultData?.metadata ?? null)}`,
-				);
-				console.log(
-					`      run data: ${JSON.stringify(
-						Object.fromEntries(
-							Object.entries(stored?.resultData?.runData ?? {}).map(([name, runs]) => [
-								name,
-								runs.map((run) => ({
-									status: run.executionStatus,
-									items: run.data?.main?.[0]?.length ?? null,
-									first: run.data?.main?.[0]?.[0]?.json ?? null,
-								})),
-							]),
-						),
-					)}`,
-				);
-				console.log(
-					`      execution context ${JSON.stringify(stored?.executionData?.runtimeData ?? null)}, start stack ${JSON.stringify(
-						(stored?.executionData?.nodeExecutionStack ?? []).map((entry) => entry.node.name),
-					)}`,
-				);
-				const answer = await instance.rest('POST', `/rest/executions/${started[s.id]}/retry`, {
-					loadWorkflow: false,
-				});
-				const retried = await executions.get(answer.id);
-				console.log(
-					`      retry ${retried.id}: ${retried.status}, mode ${retried.mode}, custom data ${JSON.stringify(
-						retried.data?.resultData?.metadata ?? null,
-					)}, context ${JSON.stringify(retried.data?.executionData?.runtimeData ?? null)}`,
-				);
-				console.log(
-					`      retry's run data (runs per node, first run artificial?): ${JSON.stringify(
-						Object.fromEntries(
-							Object.entries(retried.data?.resultData?.runData ?? {}).map(([name, runs]) => [
-								name,
-								runs.map((run) =>
-									run.data?.main?.[0]?.[0]?.json?.isArtificialRecoveredEventItem
-										? 'artificial'
-										: run.executionStatus,
-								),
-							]),
-						),
-					)}`,
-				);
-				console.log(`      counts per item after the retry: ${s.counts().join('/')}`);
-				const output = retried.data?.resultData?.runData?.[NODE]?.at(-1);
-				console.log(
-					`      retry's ${NODE} output: ${JSON.stringify(output?.data?.main?.[0]?.map((i) => i.json) ?? output?.error?.message ?? null).slice(0, 600)}`,
-				);
-			});
+			await report.check(
+				`${label} ${s.id}: Retry of the crashed execution sends nothing again`,
+				async () => {
+					let crashed;
+					for (let attempt = 0; attempt < 50; attempt++) {
+						crashed = await executions.get(started[s.id]);
+						if (crashed.status !== 'running' && crashed.status !== 'new') break;
+						await sleep(300);
+					}
+					const stored = crashed.data;
+					console.log(`    ${s.id}: the crashed execution as n8n stored it`);
+					console.log(
+						`      status ${crashed.status}, custom data ${JSON.stringify(stored?.resultData?.metadata ?? null)}`,
+					);
+					console.log(
+						`      run data: ${JSON.stringify(
+							Object.fromEntries(
+								Object.entries(stored?.resultData?.runData ?? {}).map(([name, runs]) => [
+									name,
+									runs.map((run) => ({
+										status: run.executionStatus,
+										items: run.data?.main?.[0]?.length ?? null,
+										first: run.data?.main?.[0]?.[0]?.json ?? null,
+									})),
+								]),
+							),
+						)}`,
+					);
+					console.log(
+						`      execution context ${JSON.stringify(stored?.executionData?.runtimeData ?? null)}, start stack ${JSON.stringify(
+							(stored?.executionData?.nodeExecutionStack ?? []).map((entry) => entry.node.name),
+						)}`,
+					);
+					const answer = await instance.rest('POST', `/rest/executions/${started[s.id]}/retry`, {
+						loadWorkflow: false,
+					});
+					const retried = await executions.get(answer.id);
+					console.log(
+						`      retry ${retried.id}: ${retried.status}, mode ${retried.mode}, custom data ${JSON.stringify(
+							retried.data?.resultData?.metadata ?? null,
+						)}, context ${JSON.stringify(retried.data?.executionData?.runtimeData ?? null)}`,
+					);
+					console.log(
+						`      retry's run data (runs per node, first run artificial?): ${JSON.stringify(
+							Object.fromEntries(
+								Object.entries(retried.data?.resultData?.runData ?? {}).map(([name, runs]) => [
+									name,
+									runs.map((run) =>
+										run.data?.main?.[0]?.[0]?.json?.isArtificialRecoveredEventItem
+											? 'artificial'
+											: run.executionStatus,
+									),
+								]),
+							),
+						)}`,
+					);
+					console.log(`      counts per item after the retry: ${s.counts().join('/')}`);
+					const output = retried.data?.resultData?.runData?.[NODE]?.at(-1);
+					assert.deepEqual(s.counts(), [1, 1, 0, 1, 1], `${s.id}: sent again`);
+					assert.equal(retried.status, 'error');
+					assert.equal(output?.error?.message, REFUSAL);
+					console.log(
+						`      retry's ${NODE} output: ${JSON.stringify(output?.data?.main?.[0]?.map((i) => i.json) ?? output?.error?.message ?? null).slice(0, 600)}`,
+					);
+				},
+			);
 		}
 	},
 });
