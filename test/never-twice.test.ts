@@ -16,6 +16,7 @@ import { Chatwoot } from '../nodes/Chatwoot/Chatwoot.node';
 import { Chert } from '../nodes/Chert/Chert.node';
 import { Fanvue } from '../nodes/Fanvue/Fanvue.node';
 import { Recoup } from '../nodes/Recoup/Recoup.node';
+import { retriesCrashedRun, stableItemKey } from '../nodes/shared/idempotency';
 import { runNode, type NodeRunResult, type RunNodeOptions } from './engine/run-node';
 import { ChatwootFake } from './fakes/chatwoot';
 import { ChertFake } from './fakes/chert';
@@ -510,5 +511,546 @@ describe('Fanvue › Retry from the Executions list (no idempotency key in its A
 			true,
 			true,
 		]);
+	});
+});
+
+describe('Fanvue › Message → Send: Retry from the Executions list (no idempotency key in its API)', () => {
+	const [ada, grace, blocked] = fanvue.fans;
+	const fans = [ada, grace, blocked];
+	const messagePath = (fan: { uuid: string }) => new RegExp(`/chats/${fan.uuid}/message$`);
+	const messagesTo = (fan: { uuid: string }) =>
+		fanvue.messages.filter((message) => message.chat === `self/${fan.uuid}`).length;
+	const credentials = (grant = fanvue.tokens.issueGrant()) => ({
+		chatProvidersFanvueOAuth2Api: {
+			grantType: 'pkce',
+			clientId: fanvue.clientId,
+			clientSecret: fanvue.clientSecret,
+			accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
+			authUrl: `${fanvue.baseUrl}/oauth2/auth`,
+			authentication: 'header',
+			scope: 'read:chat write:chat',
+			apiBaseUrl: fanvue.baseUrl,
+			oauthTokenData: { ...grant, token_type: 'bearer' },
+		} as ICredentialDataDecryptedObject,
+	});
+	const run = (extra: Partial<RunNodeOptions> & { text?: string }) =>
+		runNode({
+			nodeType: extra.retryOf
+				? inAnotherProcess<Fanvue>('../nodes/Fanvue/Fanvue.node', 'Fanvue')
+				: new Fanvue(),
+			credentialTypes: [new FanvueOAuth2Api()],
+			credentials: credentials(),
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				fan: { __rl: true, mode: 'id', value: '={{ $json.fan }}' },
+				text: extra.text ?? '=Thanks for subscribing, {{ $json.name }}!',
+				options: { parallelRequests: 3 },
+			},
+			items: fans.map((fan) => ({ json: { fan: fan.uuid, name: fan.handle } })),
+			...extra,
+		});
+	// A refusal before Fanvue acted: the retry may send it.
+	const refuseThird = () =>
+		fanvue.script('POST', messagePath(blocked), {
+			status: 400,
+			body: { message: 'This user cannot be messaged' },
+		});
+
+	it('messages an earlier try sent are answered from the record, not sent again; item 3 is sent', async () => {
+		refuseThird();
+		const { failed, retried, retriedAgain } = await failThenRetryTwice(run, () => undefined);
+		expect(failed.error?.message).toBe('Fanvue: This user cannot be messaged');
+		expect(retried.error).toBeUndefined();
+		expect(retriedAgain.error).toBeUndefined();
+		expect(fans.map(messagesTo)).toEqual([1, 1, 1]);
+		expect(retried.items.map((item) => item.json.sentByEarlierTry ?? false)).toEqual([
+			true,
+			true,
+			false,
+		]);
+		expect(retried.items[0].json).toMatchObject({ fanUuid: ada.uuid, sent: true });
+		expect(retriedAgain.items.map((item) => item.json.sentByEarlierTry)).toEqual([
+			true,
+			true,
+			true,
+		]);
+	});
+
+	it('Retry of the first run with the saved workflow (the text changed): nothing sent again', async () => {
+		refuseThird();
+		const failed = await run({});
+		const retried = await run({ retryOf: failed, text: 'Welcome aboard!' });
+		expect(retried.error).toBeUndefined();
+		expect(fans.map(messagesTo)).toEqual([1, 1, 1]);
+		expect(fanvue.messages.find((m) => m.chat === `self/${blocked.uuid}`)?.body.text).toBe(
+			'Welcome aboard!',
+		);
+	});
+
+	it('Retry on the first run after a retry of its retry sent item 3: not sent again', async () => {
+		const { firstRetriedAgain } = await retryTheFirstRunAgain(run, refuseThird, () => undefined);
+		expect(firstRetriedAgain.error).toBeUndefined();
+		expect(fans.map(messagesTo)).toEqual([1, 1, 1]);
+		expect(firstRetriedAgain.items.map((item) => item.json.sentByEarlierTry)).toEqual([
+			true,
+			true,
+			true,
+		]);
+	});
+
+	it('a server error on item 3 (Fanvue may have sent it): the retry refuses it and says what to check', async () => {
+		fanvue.script('POST', messagePath(blocked), {
+			status: 500,
+			body: { message: 'Internal server error' },
+		});
+		const failed = await run({});
+		const retried = await run({ retryOf: failed });
+		expect(retried.error?.message).toBe(
+			'The message may already be sent: an earlier try of this item failed after its request reached Fanvue',
+		);
+		expect(retried.error?.description).toContain(`chat with fan ${blocked.uuid}`);
+		expect(fanvue.requestsTo('POST', messagePath(blocked))).toHaveLength(1);
+	});
+
+	it('node Retry On Fail after a dropped connection: 1 POST, then the refusal', async () => {
+		fanvue.script('POST', messagePath(ada), { status: 201, drop: true });
+		const result = await runNode({
+			nodeType: new Fanvue(),
+			credentialTypes: [new FanvueOAuth2Api()],
+			credentials: credentials(),
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				fan: { __rl: true, mode: 'id', value: ada.uuid },
+				text: 'once',
+			},
+			retryOnFail: { maxTries: 3, waitBetweenTries: 0 },
+		});
+		expect(fanvue.requestsTo('POST', messagePath(ada))).toHaveLength(1);
+		expect(result.error?.message).toBe(
+			'The message may already be sent: an earlier try of this item failed after its request reached Fanvue',
+		);
+	});
+
+	it('a new execution with the same data sends again', async () => {
+		await run({});
+		await run({});
+		expect(fans.map(messagesTo)).toEqual([2, 2, 2]);
+	});
+});
+
+describe("Fanvue › Create Chat's first message: Retry from the Executions list", () => {
+	const [ada, grace, blocked] = fanvue.fans;
+	const fans = [ada, grace, blocked];
+	const run = (extra: Partial<RunNodeOptions>) =>
+		runNode({
+			nodeType: extra.retryOf
+				? inAnotherProcess<Fanvue>('../nodes/Fanvue/Fanvue.node', 'Fanvue')
+				: new Fanvue(),
+			credentialTypes: [new FanvueOAuth2Api()],
+			credentials: {
+				chatProvidersFanvueOAuth2Api: {
+					grantType: 'pkce',
+					clientId: fanvue.clientId,
+					clientSecret: fanvue.clientSecret,
+					accessTokenUrl: `${fanvue.baseUrl}/oauth2/token`,
+					authUrl: `${fanvue.baseUrl}/oauth2/auth`,
+					authentication: 'header',
+					scope: 'read:chat write:chat',
+					apiBaseUrl: fanvue.baseUrl,
+					oauthTokenData: { ...fanvue.tokens.issueGrant(), token_type: 'bearer' },
+				},
+			},
+			parameters: {
+				resource: 'chat',
+				operation: 'create',
+				fan: { __rl: true, mode: 'id', value: '={{ $json.fan }}' },
+				options: { parallelRequests: 3, firstMessage: 'Hi, thanks for following!' },
+			},
+			items: fans.map((fan) => ({ json: { fan: fan.uuid } })),
+			...extra,
+		});
+
+	it('the first message goes out once per fan: the retry opens chat 3 and sends only its message', async () => {
+		const { retried } = await failThenRetryTwice(run, () => {
+			blocked.contactable = true;
+		}).finally(() => {
+			blocked.contactable = false;
+		});
+		expect(retried.error).toBeUndefined();
+		expect(
+			fans.map((fan) => fanvue.messages.filter((m) => m.chat === `self/${fan.uuid}`).length),
+		).toEqual([1, 1, 1]);
+		expect(retried.items[0].json.firstMessage).toMatchObject({ sentByEarlierTry: true });
+		expect(retried.items[2].json.firstMessage).toMatchObject({ sent: true });
+	});
+});
+
+describe('Chatwoot › Message → Send: Retry from the Executions list (echo_id is not kept by Chatwoot)', () => {
+	const credentials = () => ({
+		chatProvidersChatwootApi: {
+			baseUrl: chatwoot.baseUrl,
+			inboxSecret: INBOX,
+			contactIdentifier: '',
+			hmacToken: '',
+		} as ICredentialDataDecryptedObject,
+	});
+	/** Five contacts, one open conversation each. */
+	async function openConversations() {
+		const contacts = [1, 2, 3, 4, 5].map(() => chatwoot.addContact(INBOX));
+		const opened = await runNode({
+			nodeType: new Chatwoot(),
+			credentialTypes: [new ChatwootApi()],
+			credentials: credentials(),
+			parameters: {
+				resource: 'conversation',
+				operation: 'create',
+				contactSource: 'identifier',
+				contactIdentifier: '={{ $json.contact }}',
+			},
+			items: contacts.map((contact) => ({ json: { contact } })),
+		});
+		expect(opened.error).toBeUndefined();
+		return opened.items.map((item) => ({
+			contact: String(item.json.contactIdentifier),
+			conversation: Number(item.json.id),
+		}));
+	}
+	const messagesPer = () =>
+		chatwoot.conversations.map((conversation) => conversation.messages.length);
+	const runFor =
+		(rows: Array<{ contact: string; conversation: number }>, content = '=Note {{ $json.n }}') =>
+		(extra: Partial<RunNodeOptions>) =>
+			runNode({
+				nodeType: extra.retryOf
+					? inAnotherProcess<Chatwoot>('../nodes/Chatwoot/Chatwoot.node', 'Chatwoot')
+					: new Chatwoot(),
+				credentialTypes: [new ChatwootApi()],
+				credentials: credentials(),
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					contactIdentifier: '={{ $json.contact }}',
+					conversationId: '={{ $json.conversation }}',
+					content,
+					options: { parallelRequests: 5 },
+				},
+				items: rows.map((row, i) => ({ json: { ...row, n: i + 1 } })),
+				...extra,
+			});
+	const refuseItem3 = () =>
+		chatwoot.scriptFor('POST', /\/messages$/, '"Note 3"', {
+			status: 422,
+			body: { status: 422, error: 'Unprocessable Entity' },
+		});
+
+	it('messages an earlier try posted are answered from the record; item 3 is posted', async () => {
+		const run = runFor(await openConversations());
+		refuseItem3();
+		const { failed, retried, retriedAgain } = await failThenRetryTwice(run, () => undefined);
+		expect(failed.error?.message).toBe('Chatwoot: Unprocessable Entity');
+		expect(retried.error).toBeUndefined();
+		expect(retriedAgain.error).toBeUndefined();
+		expect(messagesPer()).toEqual([1, 1, 1, 1, 1]);
+		expect(retried.items.map((item) => item.json.sentByEarlierTry ?? false)).toEqual([
+			true,
+			true,
+			false,
+			true,
+			true,
+		]);
+	});
+
+	it('Retry of the first run with the saved workflow (the content changed): nothing posted again', async () => {
+		const rows = await openConversations();
+		refuseItem3();
+		const failed = await runFor(rows)({});
+		const retried = await runFor(rows, 'Changed text')({ retryOf: failed });
+		expect(retried.error).toBeUndefined();
+		expect(messagesPer()).toEqual([1, 1, 1, 1, 1]);
+	});
+
+	it('Retry on the first run after a retry of its retry posted item 3: not posted again', async () => {
+		const run = runFor(await openConversations());
+		const { firstRetriedAgain } = await retryTheFirstRunAgain(run, refuseItem3, () => undefined);
+		expect(firstRetriedAgain.error).toBeUndefined();
+		expect(messagesPer()).toEqual([1, 1, 1, 1, 1]);
+	});
+
+	it('a server error on item 3 (Chatwoot may have posted it): the retry refuses it', async () => {
+		const run = runFor(await openConversations());
+		chatwoot.scriptFor('POST', /\/messages$/, '"Note 3"', {
+			status: 500,
+			body: { status: 500, error: 'Internal Server Error' },
+		});
+		const failed = await run({});
+		const retried = await run({ retryOf: failed });
+		expect(retried.error?.message).toBe(
+			'The message may already be posted: an earlier try of this item failed after its request reached Chatwoot',
+		);
+		const item3Posts = chatwoot
+			.requestsTo('POST', /\/messages$/)
+			.filter((request) => request.rawBody.includes('"Note 3"'));
+		expect(item3Posts).toHaveLength(1);
+	});
+
+	it('a new execution with the same data posts again', async () => {
+		const run = runFor(await openConversations());
+		await run({});
+		await run({});
+		expect(messagesPer()).toEqual([2, 2, 2, 2, 2]);
+	});
+});
+
+describe('Chatwoot › Contact → Create: Retry from the Executions list', () => {
+	const credentials = () => ({
+		chatProvidersChatwootApi: {
+			baseUrl: chatwoot.baseUrl,
+			inboxSecret: INBOX,
+			contactIdentifier: '',
+			hmacToken: '',
+		} as ICredentialDataDecryptedObject,
+	});
+	const run = (extra: Partial<RunNodeOptions>) =>
+		runNode({
+			nodeType: extra.retryOf
+				? inAnotherProcess<Chatwoot>('../nodes/Chatwoot/Chatwoot.node', 'Chatwoot')
+				: new Chatwoot(),
+			credentialTypes: [new ChatwootApi()],
+			credentials: credentials(),
+			parameters: {
+				resource: 'contact',
+				operation: 'create',
+				name: '={{ $json.name }}',
+				options: { parallelRequests: 5 },
+			},
+			items: five((n) => ({ name: `Lead ${n}` })),
+			...extra,
+		});
+
+	it('Create: the retry carries the same source_ids, so Chatwoot hands back the contacts it has', async () => {
+		chatwoot.scriptFor('POST', /\/contacts$/, '"Lead 3"', {
+			status: 422,
+			body: { status: 422, error: 'Unprocessable Entity' },
+		});
+		const before = chatwoot.contacts.length;
+		const { retried, retriedAgain } = await failThenRetryTwice(run, () => undefined);
+		expect(retried.error).toBeUndefined();
+		expect(chatwoot.contacts.length - before).toBe(5);
+		expect(retriedAgain.items.map((item) => item.json.contactIdentifier)).toEqual(
+			retried.items.map((item) => item.json.contactIdentifier),
+		);
+	});
+
+	it('Create: a new execution creates new contacts', async () => {
+		const before = chatwoot.contacts.length;
+		await run({});
+		await run({});
+		expect(chatwoot.contacts.length - before).toBe(10);
+	});
+});
+
+describe('Chert › Message → Send: Retry from the Executions list', () => {
+	const leads = [1, 2, 3, 4, 5].map((n) => `+1415555200${n}`);
+	const credentials = {
+		chatProvidersChertApi: {
+			signingSecret: chert.singleTenant.signingSecret,
+			baseUrl: '',
+			authMethod: 'bearer',
+			tenantSlug: '',
+		} as ICredentialDataDecryptedObject,
+	};
+	const withBaseUrl = () => ({
+		chatProvidersChertApi: { ...credentials.chatProvidersChertApi, baseUrl: chert.apiBaseUrl },
+	});
+	async function openChats(): Promise<string[]> {
+		const opened = await runNode({
+			nodeType: new Chert(),
+			credentialTypes: [new ChertApi()],
+			credentials: withBaseUrl(),
+			parameters: {
+				resource: 'chat',
+				operation: 'create',
+				from: { __rl: true, mode: 'number', value: '+15555550100' },
+				to: '={{ $json.lead }}',
+				parts: { part: [{ type: 'text', text: 'Hi - got a minute?' }] },
+			},
+			items: leads.map((lead) => ({ json: { lead } })),
+		});
+		expect(opened.error).toBeUndefined();
+		return opened.items.map((item) => String((item.json.chat as { id: string }).id));
+	}
+	const runFor =
+		(chatIds: string[], text = '=Follow-up {{ $json.n }}') =>
+		(extra: Partial<RunNodeOptions>) =>
+			runNode({
+				nodeType: extra.retryOf
+					? inAnotherProcess<Chert>('../nodes/Chert/Chert.node', 'Chert')
+					: new Chert(),
+				credentialTypes: [new ChertApi()],
+				credentials: withBaseUrl(),
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					chatId: '={{ $json.chatId }}',
+					parts: { part: [{ type: 'text', text }] },
+					options: { parallelRequests: 5 },
+				},
+				items: chatIds.map((chatId, i) => ({ json: { chatId, n: i + 1 } })),
+				...extra,
+			});
+	const followUps = (chatIds: string[]) =>
+		chatIds.map(
+			(chatId) =>
+				chert.messages.filter((m) => m.chatId === chatId && m.direction === 'outbound').length - 1,
+		);
+	const refuseItem3 = (chatIds: string[]) =>
+		chert.script('POST', new RegExp(`/chats/${chatIds[2]}/messages$`), {
+			status: 400,
+			body: {
+				success: false,
+				error: { status: 400, code: 1001, message: 'parts are required', retryable: false },
+				trace_id: 'trc_send_3',
+			},
+		});
+
+	it('one follow-up per chat: the retry carries the same idempotency keys, and Chert replays', async () => {
+		const chatIds = await openChats();
+		const run = runFor(chatIds);
+		refuseItem3(chatIds);
+		const { failed, retried, retriedAgain } = await failThenRetryTwice(run, () => undefined);
+		expect(failed.error?.message).toBe('Chert: parts are required');
+		expect(retried.error).toBeUndefined();
+		expect(retriedAgain.error).toBeUndefined();
+		expect(followUps(chatIds)).toEqual([1, 1, 1, 1, 1]);
+		expect(retriedAgain.items.map((item) => (item.json.message as { id: string }).id)).toEqual(
+			retried.items.map((item) => (item.json.message as { id: string }).id),
+		);
+	});
+
+	it('the message changed before a Retry with the saved workflow: a clear error, no second message', async () => {
+		const chatIds = await openChats();
+		refuseItem3(chatIds);
+		const failed = await runFor(chatIds)({});
+		const retried = await runFor(
+			chatIds,
+			'=Changed follow-up {{ $json.n }}',
+		)({
+			retryOf: failed,
+		});
+		expect(retried.error?.message).toBe(
+			'Chert: The message for this item was already sent by an earlier try of this execution (Chert: idempotency_key was already used with a different request body)',
+		);
+		expect(retried.error?.description).toContain('was not sent as a second one');
+		// Item 3 had not gone out: its changed message is its first.
+		expect(followUps(chatIds)).toEqual([1, 1, 1, 1, 1]);
+	});
+
+	it('a new execution with the same data sends again', async () => {
+		const chatIds = await openChats();
+		await runFor(chatIds)({});
+		await runFor(chatIds)({});
+		expect(followUps(chatIds)).toEqual([2, 2, 2, 2, 2]);
+	});
+});
+
+describe('Recoup › Update Topic and Delete: Retry from the Executions list', () => {
+	const ids = [1, 2, 3, 4, 5].map((n) => `5a3f0c6e-0000-4000-8000-00000000000${n}`);
+	const run = (parameters: Record<string, unknown>) => (extra: Partial<RunNodeOptions>) =>
+		runNode({
+			nodeType: extra.retryOf
+				? inAnotherProcess<Recoup>('../nodes/Recoup/Recoup.node', 'Recoup')
+				: new Recoup(),
+			credentialTypes: [new RecoupApi()],
+			credentials: { chatProvidersRecoupApi: { apiKey: recoup.apiKey, baseUrl: recoup.baseUrl } },
+			parameters: {
+				resource: 'chat',
+				chatId: '={{ $json.id }}',
+				...parameters,
+				options: { parallelRequests: 5 },
+			},
+			items: ids.map((id) => ({ json: { id } })),
+			...extra,
+		});
+	const refuseItem3 = (method: string) =>
+		recoup.scriptFor(method, '/api/chats', ids[2], {
+			status: 403,
+			body: { status: 'error', error: 'Access denied to specified account_id' },
+		});
+
+	it('Update Topic: the retry sets the same topic again, which changes nothing more', async () => {
+		for (const id of ids) recoup.addChat({ id, topic: 'Old name' });
+		refuseItem3('PATCH');
+		const { retried } = await failThenRetryTwice(
+			run({ operation: 'updateTopic', topic: 'Spring tour' }),
+			() => undefined,
+		);
+		expect(retried.error).toBeUndefined();
+		expect(ids.map((id) => recoup.chats.get(id)?.topic)).toEqual(ids.map(() => 'Spring tour'));
+	});
+
+	it('Delete: chats an earlier try deleted count as deleted, so the retry succeeds', async () => {
+		for (const id of ids) recoup.addChat({ id });
+		refuseItem3('DELETE');
+		const { retried } = await failThenRetryTwice(run({ operation: 'delete' }), () => undefined);
+		expect(retried.error).toBeUndefined();
+		expect(recoup.chats.size).toBe(0);
+		expect(retried.items.map((item) => item.json.alreadyDeleted)).toEqual([
+			true,
+			true,
+			false,
+			true,
+			true,
+		]);
+	});
+});
+
+describe('Retry of a crashed execution: what n8n hands the retry tells the node', () => {
+	const placeholder = { data: { main: [[{ json: { isArtificialRecoveredEventItem: true } }]] } };
+	const real = { data: { main: [[{ json: { id: 1 } }]] } };
+	/** A node's context as n8n-core builds it for a retry, with the run data n8n restored. */
+	const contextWith = (mode: string, runData: Record<string, unknown[]>) =>
+		({
+			getMode: () => mode,
+			getNode: () => ({ name: 'Send', id: 'send' }),
+			getWorkflow: () => ({ id: 'wf' }),
+			getExecutionId: () => '9',
+			getWorkflowDataProxy: () => ({ $execution: { customData: new Map() } }),
+			runIndex: 0,
+			runExecutionData: { resultData: { runData } },
+		}) as unknown as Parameters<typeof retriesCrashedRun>[0];
+
+	it.each([
+		[
+			'the node crashed mid-run (its entry dropped by Retry, upstream placeholders)',
+			'retry',
+			{ Start: [placeholder, real], Send: [] },
+			true,
+		],
+		[
+			'the node had finished before the crash (its own output a placeholder)',
+			'retry',
+			{ Start: [placeholder, real], Send: [placeholder] },
+			true,
+		],
+		['the crash was upstream: the node never ran', 'retry', { Start: [placeholder, real] }, false],
+		[
+			'an ordinary failed run retried (the failed entry dropped, no placeholders)',
+			'retry',
+			{ Start: [real], Send: [] },
+			false,
+		],
+		['not a retry', 'webhook', { Start: [placeholder], Send: [] }, false],
+	])('%s', (_case, mode, runData, crashed) => {
+		const ctx = contextWith(mode, runData);
+		expect(retriesCrashedRun(ctx)).toBe(crashed);
+		if (crashed) {
+			expect(() => stableItemKey(ctx, 2, 'chert-send-message')).toThrow(
+				'This item may already be sent: the execution this retry repeats stopped while the node was running',
+			);
+		} else {
+			expect(stableItemKey(ctx, 2, 'chert-send-message')).toMatch(/^[0-9a-f]{64}$/);
+		}
 	});
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { stableItemKey } from './idempotency';
+import { runScopedKey } from './idempotency';
 
 /**
  * n8n's Retry On Fail re-runs the whole node in the same execution, so every item is sent again.
@@ -30,7 +30,7 @@ export function completedItemKey(
 	if (!ctx.getExecutionId()) return undefined;
 	const input = ctx.getInputData()[itemIndex]?.json ?? {};
 	return createHash('sha256')
-		.update(stableItemKey(ctx, itemIndex, `completed:${operation}`))
+		.update(runScopedKey(ctx, itemIndex, `completed:${operation}`))
 		.update(JSON.stringify(input))
 		.digest('hex');
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 /**
  * A key that is the same every time this node handles this item in this execution —
@@ -8,6 +8,12 @@ import type { IExecuteFunctions } from 'n8n-workflow';
  * through a loop or another item.
  */
 export function stableItemKey(ctx: IExecuteFunctions, itemIndex: number, purpose: string): string {
+	if (retriesCrashedRun(ctx)) throw crashedRunRefusal(ctx, itemIndex);
+	return runScopedKey(ctx, itemIndex, purpose);
+}
+
+/** stableItemKey for the node's own records: also in a retry of a crashed execution. */
+export function runScopedKey(ctx: IExecuteFunctions, itemIndex: number, purpose: string): string {
 	return createHash('sha256')
 		.update([runPrefix(ctx), String(itemIndex), purpose].join('\u0000'))
 		.digest('hex');
@@ -74,4 +80,55 @@ export function uuidFromKey(key: string): string {
 	bytes[8] = (bytes[8] & 0x3f) | 0x80;
 	const hex = bytes.toString('hex');
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+interface TaskData {
+	data?: { main?: Array<Array<{ json?: Record<string, unknown> } | null> | null> };
+}
+
+/** n8n's placeholder output for a node that its crash recovery found in the event log. */
+function isRecoveredPlaceholder(task: TaskData | undefined): boolean {
+	return task?.data?.main?.[0]?.[0]?.json?.isArtificialRecoveredEventItem === true;
+}
+
+const crashedRuns = new WeakMap<object, boolean>();
+
+/**
+ * Whether this run retries an execution that n8n (or its worker) was killed in while this node ran
+ * or after it finished. n8n then saved none of its custom data, so the node cannot tell what it
+ * sent, and the retry starts again from the trigger. Measured in n8n 2.8.4 and 1.123.81: the
+ * crashed execution's run data comes from n8n's event log, with placeholder output for the nodes
+ * that finished; Retry drops the crashed node's entry. So this node's entry is either empty (it
+ * crashed here: any item may have gone out) or placeholders only (it finished: every item went out).
+ */
+export function retriesCrashedRun(ctx: IExecuteFunctions): boolean {
+	let crashed = crashedRuns.get(ctx);
+	if (crashed === undefined) {
+		crashed = false;
+		if (ctx.getMode() === 'retry') {
+			// n8n-core's context carries the execution's run data (as it carries the run index).
+			const runData = (
+				ctx as { runExecutionData?: { resultData?: { runData?: Record<string, TaskData[]> } } }
+			).runExecutionData?.resultData?.runData;
+			const own = runData?.[ctx.getNode().name];
+			if (own && own.length > 0) crashed = own.every(isRecoveredPlaceholder);
+			else if (own)
+				crashed = Object.values(runData ?? {}).some((runs) => runs.some(isRecoveredPlaceholder));
+		}
+		crashedRuns.set(ctx, crashed);
+	}
+	return crashed;
+}
+
+/** The item is not sent: the execution being retried may already have sent it. */
+export function crashedRunRefusal(ctx: IExecuteFunctions, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(
+		ctx.getNode(),
+		'This item may already be sent: the execution this retry repeats stopped while the node was running',
+		{
+			itemIndex,
+			description:
+				'n8n was stopped or crashed during that execution and saved nothing of what this node had sent, so a retry cannot tell which items went out, and does not send them again. Check in the provider which items arrived; to send the missing ones, run the workflow again as a new execution with those items.',
+		},
+	);
 }

@@ -9,7 +9,7 @@ import {
 import { completedItemKey, recallCompletedItem, rememberCompletedItem } from './completed-items';
 import { failureFields } from './errors';
 import { ExecutionRecord, type ItemState } from './execution-record';
-import { stableItemKey } from './idempotency';
+import { crashedRunRefusal, retriesCrashedRun, runScopedKey } from './idempotency';
 import { itemSends, whenItemSends } from './item-starts';
 import { mayHaveReachedProvider } from './request';
 
@@ -218,7 +218,7 @@ export async function executeOperation(
 	const replay = typeof entry === 'function' ? undefined : entry.replay;
 	const settings = readRunSettings(ctx);
 	const record = replay
-		? ExecutionRecord.open(ctx, stableItemKey(ctx, -1, `record:${resource}.${operation}`))
+		? ExecutionRecord.open(ctx, runScopedKey(ctx, -1, `record:${resource}.${operation}`))
 		: undefined;
 	await record?.learnFromOtherRetries(ctx.getInputData().length);
 	try {
@@ -228,6 +228,8 @@ export async function executeOperation(
 				const key = completedItemKey(ctx, itemIndex, `${resource}.${operation}`);
 				const remembered = key ? recallCompletedItem(key) : undefined;
 				if (remembered) return remembered;
+				// Keyed operations refuse when they ask for their key (stableItemKey); reads go on.
+				if (replay && retriesCrashedRun(ctx)) throw crashedRunRefusal(ctx, itemIndex);
 				const earlier = record?.stateOf(itemIndex);
 				if (replay && earlier) return await replay.call(ctx, itemIndex, settings, earlier);
 				const output = await execute.call(ctx, itemIndex, settings).catch((error: unknown) => {

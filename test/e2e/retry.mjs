@@ -1,8 +1,9 @@
 // Nothing sent twice on n8n's own Retry from the Executions list, in real n8n (both lines),
 // through the packed package: `node test/e2e/retry.mjs [--n8n=2,1] [--no-build] [--keep]`.
-// For each provider a workflow (Manual Trigger → Set → Split Out: 5 items → Create, Continue On
+// For each provider a workflow (Manual Trigger → Set → Split Out: 5 items → the node, Continue On
 // Fail off, 5 in flight) whose provider refuses item 3 until the node gives up, while items 1, 2,
-// 4 and 5 go out. n8n is restarted before every retry, so only what n8n stored with the
+// 4 and 5 go out: each create, and each send (Fanvue, Chatwoot and Chert Message → Send into
+// chats and conversations opened before). n8n is restarted before every retry, so only what n8n stored with the
 // executions can tell a retry what was sent (as on another worker, or the next day):
 // 1. the failed run;
 // 2. Retry (original workflow) while item 3 is still refused: it fails again;
@@ -89,11 +90,23 @@ function workflow(id, name, rows, node, credential) {
 	};
 }
 
+/** POST to a fake's own API, to open the chats and conversations the sends go into. */
+async function postJson(url, body, headers = {}) {
+	const answer = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...headers },
+		body: JSON.stringify(body),
+	});
+	assert.ok(answer.ok, `${url}: ${answer.status}`);
+	return await answer.json();
+}
+
 /**
  * Each provider: its credential, workflow parameters, how item 3 is refused, and the counts.
- * `handsBack`: no idempotency key in the provider's API, so a retry answers done items itself.
+ * `handsBack`: no idempotency key in the provider's API, so a retry answers done items itself and
+ * marks them with that output field.
  */
-function providers(fakes) {
+async function providers(fakes) {
 	const { recoup, chert, chatwoot, fanvue } = fakes;
 	const leads = ITEMS.map((n) => `+1415555100${n}`);
 	const contacts = ITEMS.map(() => chatwoot.addContact(INBOX));
@@ -108,6 +121,45 @@ function providers(fakes) {
 	}
 	const [ada, grace, blocked, ...others] = fanvue.fans;
 	const fans = [ada, grace, blocked, ...others];
+	const messagesToFan = (fan) =>
+		fanvue.messages.filter((m) => m.chat === `self/${fan.uuid}`).length;
+	// Existing contacts with one open conversation each, and Chert chats with their first message.
+	const talkers = ITEMS.map(() => chatwoot.addContact(INBOX));
+	const inbox = `${chatwoot.baseUrl}/public/api/v1/inboxes/${INBOX}`;
+	const openConversations = [];
+	for (const contact of talkers) {
+		const opened = await postJson(`${inbox}/contacts/${contact}/conversations`, {});
+		openConversations.push({ contact, conversation: opened.id });
+	}
+	const chertChats = [];
+	for (const n of ITEMS) {
+		const opened = await postJson(
+			`${chert.apiBaseUrl}/chats`,
+			{
+				from: '+15555550100',
+				to: [`+1415555300${n}`],
+				message: { parts: [{ type: 'text', value: 'Hi - got a minute?' }] },
+			},
+			{ authorization: `Bearer ${chert.singleTenant.signingSecret}` },
+		);
+		chertChats.push(opened.chat.id);
+	}
+	const chertCredential = {
+		id: 'retryChert',
+		name: 'Chert',
+		type: 'chatProvidersChertApi',
+		data: {
+			signingSecret: chert.singleTenant.signingSecret,
+			baseUrl: chert.apiBaseUrl,
+			authMethod: 'bearer',
+			tenantSlug: '',
+		},
+	};
+	const fanvueCredential = fanvueOAuth2Credential(
+		{ id: 'retryFanvue', name: 'Fanvue' },
+		fanvue,
+		fanvue.tokens.issueGrant(),
+	);
 	const chatwootCredential = {
 		id: 'retryChatwoot',
 		name: 'Chatwoot',
@@ -163,17 +215,7 @@ function providers(fakes) {
 		{
 			id: 'chert',
 			title: 'Chert messages per recipient',
-			credential: {
-				id: 'retryChert',
-				name: 'Chert',
-				type: 'chatProvidersChertApi',
-				data: {
-					signingSecret: chert.singleTenant.signingSecret,
-					baseUrl: chert.apiBaseUrl,
-					authMethod: 'bearer',
-					tenantSlug: '',
-				},
-			},
+			credential: chertCredential,
 			rows: leads.map((lead) => ({ lead })),
 			node: {
 				type: `${packageName}.chert`,
@@ -205,7 +247,7 @@ function providers(fakes) {
 		},
 		{
 			id: 'chatwootNewContact',
-			handsBack: true,
+			handsBack: 'createdByEarlierTry',
 			title: 'Chatwoot conversations per item (a contact the node creates)',
 			credential: chatwootCredential,
 			rows: ITEMS.map((n) => ({ name: `Lead ${n}`, case: String(n) })),
@@ -216,7 +258,7 @@ function providers(fakes) {
 		},
 		{
 			id: 'chatwootExistingContact',
-			handsBack: true,
+			handsBack: 'createdByEarlierTry',
 			title: 'Chatwoot conversations per item (existing contacts by identifier)',
 			credential: chatwootCredential,
 			rows: ITEMS.map((n) => ({ contact: contacts[n - 1], case: String(100 + n) })),
@@ -234,13 +276,9 @@ function providers(fakes) {
 		},
 		{
 			id: 'fanvue',
-			handsBack: true,
+			handsBack: 'createdByEarlierTry',
 			title: 'Fanvue chats per fan',
-			credential: fanvueOAuth2Credential(
-				{ id: 'retryFanvue', name: 'Fanvue' },
-				fanvue,
-				fanvue.tokens.issueGrant(),
-			),
+			credential: fanvueCredential,
 			rows: fans.map((fan) => ({ fan: fan.uuid })),
 			node: {
 				type: `${packageName}.fanvue`,
@@ -259,6 +297,93 @@ function providers(fakes) {
 			},
 			counts: () =>
 				fans.map((fan) => fanvue.chats.filter((chat) => chat === `self/${fan.uuid}`).length),
+		},
+		{
+			id: 'fanvueSend',
+			handsBack: 'sentByEarlierTry',
+			title: 'Fanvue Message → Send: messages per fan',
+			credential: fanvueCredential,
+			rows: fans.map((fan, i) => ({ fan: fan.uuid, n: i + 1 })),
+			node: {
+				type: `${packageName}.fanvue`,
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					fan: { __rl: true, mode: 'id', value: '={{ $json.fan }}' },
+					text: '=Thanks for subscribing! ({{ $json.n }})',
+					options: { parallelRequests: 5 },
+				},
+			},
+			// Refused before Fanvue acted (a 400), so a retry may send it.
+			refuse: () =>
+				fanvue.script('POST', new RegExp(`/chats/${blocked.uuid}/message$`), {
+					status: 400,
+					body: { message: 'This user cannot be messaged' },
+				}),
+			fix: () => undefined,
+			counts: () => fans.map(messagesToFan),
+		},
+		{
+			id: 'chatwootSend',
+			handsBack: 'sentByEarlierTry',
+			title: 'Chatwoot Message → Send: messages per conversation',
+			credential: chatwootCredential,
+			rows: openConversations.map((row, i) => ({ ...row, n: i + 1 })),
+			node: {
+				type: `${packageName}.chatwoot`,
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					contactIdentifier: '={{ $json.contact }}',
+					conversationId: '={{ $json.conversation }}',
+					content: '=Follow-up {{ $json.n }}',
+					options: { parallelRequests: 5 },
+				},
+			},
+			refuse: () =>
+				chatwoot.scriptFor('POST', /\/messages$/, '"Follow-up 3"', {
+					status: 422,
+					body: { status: 422, error: 'Unprocessable Entity' },
+				}),
+			fix: () => undefined,
+			counts: () =>
+				openConversations.map(
+					({ conversation }) =>
+						chatwoot.conversations.find((c) => c.id === conversation).messages.length,
+				),
+		},
+		{
+			id: 'chertSend',
+			title: 'Chert Message → Send: follow-ups per chat',
+			credential: chertCredential,
+			rows: chertChats.map((chatId, i) => ({ chatId, n: i + 1 })),
+			node: {
+				type: `${packageName}.chert`,
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					chatId: '={{ $json.chatId }}',
+					parts: { part: [{ type: 'text', text: '=How about 3pm? ({{ $json.n }})' }] },
+					options: { parallelRequests: 5 },
+				},
+			},
+			refuse: () =>
+				chert.script('POST', new RegExp(`/chats/${chertChats[2]}/messages$`), {
+					status: 400,
+					body: {
+						success: false,
+						error: { status: 400, code: 1001, message: 'parts are required', retryable: false },
+						trace_id: 'trc_e2e_send',
+					},
+				}),
+			fix: () => undefined,
+			// The chat's first message is not a follow-up.
+			counts: () =>
+				chertChats.map(
+					(chatId) =>
+						chert.messages.filter((m) => m.chatId === chatId && m.direction === 'outbound').length -
+						1,
+				),
 		},
 	].map((provider) => ({ ...provider, workflowId: `retry_${provider.id}` }));
 }
@@ -312,7 +437,7 @@ await runE2e({
 			chatwoot: await startFake('chatwoot'),
 			fanvue: await startFake('fanvue'),
 		};
-		const list = providers(fakes);
+		const list = await providers(fakes);
 		const credentials = [...new Map(list.map((p) => [p.credential.id, p.credential])).values()];
 		const saved = (parallelRequests) =>
 			list.map((p) => {
@@ -428,7 +553,7 @@ await runE2e({
 					if (p.handsBack) {
 						const output = data.resultData.runData[NODE].at(-1).data.main[0];
 						assert.deepEqual(
-							output.map((item) => item.json.createdByEarlierTry),
+							output.map((item) => item.json[p.handsBack]),
 							[true, true, true, true, true],
 							`${p.id}: every item handed back from an earlier try`,
 						);

@@ -53,6 +53,20 @@ async function sendFirstMessage(
 	}
 }
 
+/** Options > First Message and its media and price, checked before anything is sent. */
+function readFirstMessage(item: Item): IDataObject | undefined {
+	return readContent(
+		item.read,
+		{
+			text: item.option('firstMessage'),
+			mediaUuids: item.option('firstMessageMediaUuids'),
+			price: item.option('firstMessagePrice'),
+		},
+		(field) => `First Message ${field}`.replace('First Message Text', 'First Message'),
+		item.invalid,
+	);
+}
+
 export const create = fanvue.operation({
 	value: 'create',
 	name: 'Create',
@@ -95,16 +109,7 @@ export const create = fanvue.operation({
 	async execute(item, client) {
 		const { fanUuid, creatorUuid } = readTarget(item);
 		const apiVersion = readApiVersion(item);
-		const firstMessage = readContent(
-			item.read,
-			{
-				text: item.option('firstMessage'),
-				mediaUuids: item.option('firstMessageMediaUuids'),
-				price: item.option('firstMessagePrice'),
-			},
-			(field) => `First Message ${field}`.replace('First Message Text', 'First Message'),
-			item.invalid,
-		);
+		const firstMessage = readFirstMessage(item);
 		// Not idempotent: only a 429 (refused before acting) is ever sent again.
 		const answer = await client.post(
 			creatorUuid ? `/creators/${creatorUuid}/chats` : '/chats',
@@ -147,12 +152,20 @@ export const create = fanvue.operation({
 	async replay(item, client, earlier) {
 		if (earlier === 'uncertain') return await create.execute.call(this, item, client);
 		const { fanUuid, creatorUuid } = readTarget(item);
-		return {
+		const output: IDataObject = {
 			fanUuid,
 			creatorUuid: creatorUuid ?? null,
 			created: true,
 			message: null,
 			createdByEarlierTry: true,
 		};
+		// The try that opened the chat also sent (or reported) the first message: never sent again.
+		if (readFirstMessage(item)) {
+			output.firstMessage = {
+				sentByEarlierTry: true,
+				note: "The try that opened this chat handled its first message (that try's output says whether it was sent), so it was not sent again.",
+			};
+		}
+		return output;
 	},
 });

@@ -1,8 +1,16 @@
-import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
+import type { Item } from '../../shared';
 import { creatorLocator, fanLocator, readCreatorUuid } from '../creator';
 import { apiVersionOption, fanvue, readApiVersion } from '../transport';
 import { contentFields, readContent } from './content';
+
+/** The fan and, in agency mode, the creator: checked before anything is sent. */
+function readTarget(item: Item): { creatorUuid: string | undefined; fanUuid: string } {
+	const creatorUuid = readCreatorUuid(item.param('creator'), item.read);
+	const fanUuid = item.read.requiredUuid(item.param('fan'), 'Fan');
+	return { creatorUuid, fanUuid };
+}
 
 export const send = fanvue.operation({
 	value: 'send',
@@ -40,8 +48,7 @@ export const send = fanvue.operation({
 	],
 
 	async execute(item, client) {
-		const creatorUuid = readCreatorUuid(item.param('creator'), item.read);
-		const fanUuid = item.read.requiredUuid(item.param('fan'), 'Fan');
+		const { creatorUuid, fanUuid } = readTarget(item);
 		const body = readContent(
 			item.read,
 			{
@@ -80,5 +87,32 @@ export const send = fanvue.operation({
 			sent: true,
 			messageUuid: typeof messageUuid === 'string' ? messageUuid : null,
 		} as IDataObject;
+	},
+
+	/**
+	 * An earlier try of this execution sent the message, or may have: Fanvue takes no idempotency
+	 * key, so it is not sent again. (Fanvue's message list is not documented in this package's
+	 * sources, so an uncertain send is refused rather than looked up.)
+	 */
+	async replay(item, _client, earlier) {
+		const { creatorUuid, fanUuid } = readTarget(item);
+		if (earlier === 'sent') {
+			return {
+				fanUuid,
+				creatorUuid: creatorUuid ?? null,
+				sent: true,
+				messageUuid: null,
+				sentByEarlierTry: true,
+				note: "An earlier try of this execution sent this item's message, so it was not sent again. Its messageUuid is in that try's output.",
+			};
+		}
+		throw new NodeOperationError(
+			this.getNode(),
+			'The message may already be sent: an earlier try of this item failed after its request reached Fanvue',
+			{
+				itemIndex: item.index,
+				description: `The request timed out, lost its connection or met a server error, so Fanvue may have sent it then. Look at the latest messages in the chat with fan ${fanUuid}${creatorUuid ? ` (creator ${creatorUuid})` : ''} in Fanvue; the node does not send it again in this execution. To send it anyway, run the workflow again as a new execution.`,
+			},
+		);
 	},
 });
