@@ -633,6 +633,44 @@ describe('Fanvue › Message → Send: Retry from the Executions list (no idempo
 		);
 	});
 
+	it('n8n 1.x starts the job again on another worker (same execution id): nothing sent again', async () => {
+		const first = await run({ executionId: 'queue-job-7' });
+		expect(first.error).toBeUndefined();
+		const again = await runNode({
+			nodeType: inAnotherProcess<Fanvue>('../nodes/Fanvue/Fanvue.node', 'Fanvue'),
+			credentialTypes: [new FanvueOAuth2Api()],
+			credentials: credentials(),
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				fan: { __rl: true, mode: 'id', value: '={{ $json.fan }}' },
+				text: 'Thanks for subscribing!',
+				options: { parallelRequests: 3 },
+			},
+			items: fans.map((fan) => ({ json: { fan: fan.uuid } })),
+			executionId: 'queue-job-7',
+			continueOnFail: true,
+		});
+		expect(fans.map(messagesTo)).toEqual([1, 1, 1]);
+		expect(again.items.map((item) => item.json.error)).toEqual(
+			fans.map(
+				() =>
+					'This item may already be sent: n8n started this execution again after the worker running it stopped',
+			),
+		);
+		expect(String(again.items[0].json.description)).toContain('QUEUE_WORKER_MAX_STALLED_COUNT=0');
+	});
+
+	it('node Retry On Fail in the same process is not taken for a second start', async () => {
+		refuseThird();
+		const result = await run({
+			executionId: 'queue-job-8',
+			retryOnFail: { maxTries: 2, waitBetweenTries: 0 },
+		});
+		expect(result.error).toBeUndefined();
+		expect(fans.map(messagesTo)).toEqual([1, 1, 1]);
+	});
+
 	it('a new execution with the same data sends again', async () => {
 		await run({});
 		await run({});

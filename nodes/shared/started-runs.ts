@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import {
+	NodeOperationError,
+	type ICheckProcessedOptions,
+	type IExecuteFunctions,
+} from 'n8n-workflow';
+
+/**
+ * n8n 1.x in queue mode starts a job again when the worker running it died (Bull's
+ * maxStalledCount 1, `QUEUE_WORKER_MAX_STALLED_COUNT`): the same execution id, the same mode, from
+ * the first node, with nothing the first try kept. A node run that sends without an idempotency
+ * key leaves one marker in n8n's deduplication store (in the database) when it starts; finding
+ * its own marker there, written by another process, tells it that it is that second start.
+ */
+const STARTED_RUNS: ICheckProcessedOptions = { mode: 'entries', maxEntries: 2_000 };
+
+/** Markers this process wrote: n8n's Retry On Fail runs the node again in the same process. */
+const startedHere = new Set<string>();
+const MAX_REMEMBERED = 10_000;
+
+// The store reads, changes and writes its list without a lock, so a marker written at the same
+// moment as another node run's can be lost: it is checked again, and written again if it was.
+const WRITE_TRIES = 3;
+
+function markerOf(ctx: IExecuteFunctions, purpose: string): string | undefined {
+	const executionId = ctx.getExecutionId();
+	if (!executionId) return undefined;
+	const node = ctx.getNode();
+	const runIndex = (ctx as { runIndex?: unknown }).runIndex;
+	return createHash('sha256')
+		.update(
+			[
+				'started',
+				ctx.getWorkflow().id ?? '',
+				executionId,
+				node.id ?? node.name,
+				typeof runIndex === 'number' ? String(runIndex) : '0',
+				purpose,
+			].join('\u0000'),
+		)
+		.digest('hex');
+}
+
+/**
+ * Records that this node run starts; true when the same node run of the same execution already
+ * started in another n8n process. A retry from the Executions list is a new execution with its
+ * own records, and an n8n without a database (a test harness) has no store: both false.
+ */
+export async function startedBeforeInAnotherProcess(
+	ctx: IExecuteFunctions,
+	purpose: string,
+): Promise<boolean> {
+	if (ctx.getMode() === 'retry') return false;
+	const marker = markerOf(ctx, purpose);
+	if (marker === undefined || startedHere.has(marker)) return false;
+	try {
+		for (let attempt = 0; attempt < WRITE_TRIES; attempt++) {
+			const found = await ctx.helpers.checkProcessedAndRecord([marker], 'node', STARTED_RUNS);
+			const there = found.processed.map(String).includes(marker);
+			if (attempt === 0 && there) return true;
+			if (attempt === 0) remember(marker);
+			else if (there) break;
+		}
+	} catch {
+		// No deduplication store: nothing to learn, nothing to leave.
+	}
+	return false;
+}
+
+function remember(marker: string): void {
+	startedHere.add(marker);
+	if (startedHere.size > MAX_REMEMBERED) {
+		const oldest = startedHere.values().next().value;
+		if (oldest !== undefined) startedHere.delete(oldest);
+	}
+}
+
+/** The item is not sent: the first start of this execution may already have sent it. */
+export function restartedJobRefusal(ctx: IExecuteFunctions, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(
+		ctx.getNode(),
+		'This item may already be sent: n8n started this execution again after the worker running it stopped',
+		{
+			itemIndex,
+			description:
+				"In queue mode, n8n 1.x starts an execution once more when its worker dies; the first start kept no record of what this node had sent, so nothing is sent again. Check in the provider which items arrived, and run the workflow again as a new execution for the missing ones. To have n8n mark such executions as crashed instead, set QUEUE_WORKER_MAX_STALLED_COUNT=0 on the workers (n8n 2.x does this).",
+		},
+	);
+}
