@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { ICheckProcessedOptions, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { NODE_STORE } from './node-store';
 
 /**
  * What this node did with each item, kept in the execution's custom data. n8n saves custom data
@@ -14,14 +16,6 @@ interface CustomData {
 
 /** n8n keeps at most 512 characters per custom data value. */
 const MAX_VALUE_LENGTH = 512;
-
-/**
- * n8n's deduplication store (node scope, in n8n's database): where a retry leaves what it sent for
- * the other retries of the same failed execution. Custom data reaches only the retries of a retry,
- * and n8n still offers Retry on a failed execution whose first retry failed too.
- */
-// Only retries add entries (what they sent); the oldest go first past this bound.
-const SHARED_STORE: ICheckProcessedOptions = { mode: 'entries', maxEntries: 50_000 };
 
 export function executionCustomData(ctx: IExecuteFunctions): CustomData | undefined {
 	try {
@@ -91,7 +85,9 @@ export class ExecutionRecord {
 	}
 
 	/**
-	 * In a retry: adds what other retries of the same execution sent (n8n's deduplication store),
+	 * In a retry: adds what other retries of the same execution sent (n8n's deduplication store:
+	 * custom data reaches only the retries of a retry, and n8n still offers Retry on a failed
+	 * execution whose first retry failed too),
 	 * for the items this execution's own record does not name as sent.
 	 */
 	async learnFromOtherRetries(itemCount: number): Promise<void> {
@@ -103,9 +99,9 @@ export class ExecutionRecord {
 		if (entries.length === 0) return;
 		try {
 			// The store has no read without a write: what it did not hold yet is taken out again.
-			const found = await this.ctx.helpers.checkProcessedAndRecord(entries, 'node', SHARED_STORE);
+			const found = await this.ctx.helpers.checkProcessedAndRecord(entries, 'node', NODE_STORE);
 			if (found.new.length > 0) {
-				await this.ctx.helpers.removeProcessed(found.new, 'node', SHARED_STORE);
+				await this.ctx.helpers.removeProcessed(found.new, 'node', NODE_STORE);
 			}
 			const processed = new Set(found.processed.map(String));
 			for (const i of unknown) {
@@ -129,7 +125,7 @@ export class ExecutionRecord {
 		const entries = [...this.done].map(([i, state]) => this.entry(i, state));
 		this.done.clear();
 		try {
-			await this.ctx.helpers.checkProcessedAndRecord(entries, 'node', SHARED_STORE);
+			await this.ctx.helpers.checkProcessedAndRecord(entries, 'node', NODE_STORE);
 		} catch {
 			// No store: retries of this retry still learn it from its custom data.
 		}

@@ -46,6 +46,8 @@ const { values: args } = parseArgs({
 const line = lineOf(args.n8n);
 const EXECUTIONS = Number(args.executions ?? (args.quick ? 20 : 200));
 const RACE_ROUNDS = Number(args.rounds ?? (args.quick ? 3 : 8));
+const CRASHED_RETRY = 'the execution this retry repeats stopped while the node was running';
+const SECOND_START = 'n8n started this execution again after the worker running it stopped';
 const KILL_EXECUTIONS = args.quick ? 8 : 20;
 const phases = new Set(args.only.split(','));
 const WORKERS = 2;
@@ -138,7 +140,10 @@ function split(cluster, ids) {
 async function errorsOf(cluster, id) {
 	const execution = await cluster.main.rest('GET', `/rest/executions/${id}`);
 	const text = typeof execution.data === 'string' ? execution.data : JSON.stringify(execution.data);
-	const fromNodes = [...text.matchAll(/"((?:Fanvue|Recoup|Chatwoot|Chert): [^"]{3,120})"/g)];
+	const fromNodes = [
+		...text.matchAll(/"((?:Fanvue|Recoup|Chatwoot|Chert): [^"]{3,120})"/g),
+		...text.matchAll(/"(This item may already be sent: [^"]{3,160})"/g),
+	];
 	const fromN8n = [
 		...text.matchAll(/"([^"]{0,80}(?:stalled|crashed|worker|Worker|lost)[^"]{0,120})"/g),
 	];
@@ -295,6 +300,47 @@ async function race(cluster, db, fakes) {
 	);
 }
 
+/**
+ * Retry from the Executions list of every crashed execution, as a user would after the kill. n8n
+ * rebuilt the crashed run data from its event log (placeholder items), so the retry's Fanvue step
+ * knows the crashed run had started it and refuses its items: nothing sent again.
+ */
+async function retryCrashed(cluster, executions, fakes, leads) {
+	const crashed = executions.filter((execution) => execution.status === 'crashed');
+	const answers = await Promise.all(
+		crashed.map((execution) =>
+			Promise.race([
+				cluster.main
+					.rest('POST', `/rest/executions/${execution.id}/retry`, { loadWorkflow: false })
+					.then(
+						async (retry) => {
+							const id = retry?.data?.id ?? retry?.id;
+							const status = retry?.data?.status ?? retry?.status;
+							const why = id === undefined ? [] : await errorsOf(cluster, id);
+							return `${status}${why.length ? `: ${why.join(' | ')}` : ''}`;
+						},
+						(error) => String(error.message).slice(0, 120),
+					),
+				sleep(120_000).then(() => 'no answer in 120 s'),
+			]),
+		),
+	);
+	const chats = tally(fakes, leads);
+	figures.kill.retryOfCrashed = {
+		retried: crashed.length,
+		answers: countBy(answers),
+		duplicatedAfterRetry: Object.fromEntries(
+			Object.entries(chats).map(([provider, counts]) => [provider, counts.duplicated]),
+		),
+	};
+	console.log(`      ${JSON.stringify(figures.kill.retryOfCrashed)}`);
+	await report.check('Retry of every crashed execution: refused, nothing sent again', () => {
+		for (const answer of answers) assert.ok(answer.includes(CRASHED_RETRY), answer);
+		for (const [provider, counts] of Object.entries(chats))
+			assert.equal(counts.duplicated, 0, provider);
+	});
+}
+
 /** SIGKILL one worker while it runs executions, start it again, and see what n8n made of them. */
 async function kill(cluster, db, fakes) {
 	resetFakes(fakes);
@@ -308,13 +354,25 @@ async function kill(cluster, db, fakes) {
 	addFans(fakes.fanvue, leads);
 	const [victim] = cluster.workers;
 	const startedBefore = cluster.startedBy()[victim.name].length;
+	const startedAtBurst = Object.values(cluster.startedBy()).reduce(
+		(sum, ids) => sum + ids.length,
+		0,
+	);
 	await fire(cluster, leads);
 	await victim.service.waitUntil(
 		() => cluster.startedBy()[victim.name].length >= startedBefore + 2,
 		'two executions started',
 		60_000,
 	);
-	await sleep(1000);
+	// Killed once every execution started so far has asked Fanvue for its chat: the victim's are
+	// then past their first send, where a second start must not send again.
+	const startedSoFar = () =>
+		Object.values(cluster.startedBy()).reduce((sum, ids) => sum + ids.length, 0) - startedAtBurst;
+	await victim.service.waitUntil(
+		() => fakes.fanvue.chats.length >= startedSoFar(),
+		'a Fanvue chat for every started execution',
+		20_000,
+	);
 	const inFlight = cluster.startedBy()[victim.name].slice(startedBefore);
 	const killedAt = Date.now();
 	await victim.service.kill();
@@ -343,8 +401,20 @@ async function kill(cluster, db, fakes) {
 			(messages) => messages.join(' | ') || '(no node error)',
 		),
 	);
+	// Start markers the Fanvue and Chatwoot steps left in n8n's deduplication store (one per step run).
+	const stored = await db.query(
+		`SELECT value FROM processed_data WHERE "workflowId" = '${WORKFLOW_ID}'`,
+	);
+	const startMarkers = stored
+		.map(([value]) => JSON.parse(value)?.data?.length ?? 0)
+		.reduce((a, b) => a + b, 0);
+	const restartedErrors = (await Promise.all(startedTwice.map((id) => errorsOf(cluster, id)))).map(
+		(messages) => messages.join(' | '),
+	);
 	figures.kill = {
 		executions: executions.length,
+		startMarkers,
+		refusedAfterSecondStart: restartedErrors.filter((text) => text.includes(SECOND_START)).length,
 		errors,
 		inFlightOnKilledWorker: inFlight.length,
 		statuses,
@@ -366,12 +436,22 @@ async function kill(cluster, db, fakes) {
 		for (const [provider, counts] of Object.entries(chats))
 			assert.equal(counts.duplicated, 0, provider);
 	});
+	await report.check(
+		'started twice: each execution succeeded, or refused to send again and said why',
+		() => {
+			for (const [i, id] of startedTwice.entries()) {
+				const status = executions.find((execution) => execution.id === id)?.status;
+				if (status !== 'success') assert.ok(restartedErrors[i].includes(SECOND_START), id);
+			}
+		},
+	);
 	await report.check('executions that were not on the killed worker succeeded', () => {
 		const others = executions.filter((execution) => !inFlight.includes(execution.id));
 		const notOk = others.filter((execution) => execution.status !== 'success');
 		// An execution the victim picked up after the count above may also have been cut off.
 		assert.ok(notOk.length <= CONCURRENCY, JSON.stringify(notOk));
 	});
+	await retryCrashed(cluster, executions, fakes, leads);
 }
 
 async function main() {
