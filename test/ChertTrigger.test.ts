@@ -243,6 +243,8 @@ describe('Chert Trigger: registration (POST/GET/DELETE /webhook-subscriptions)',
 		expect(apiError.message).toBe(
 			'Chert: Chert refused the webhook subscription: url must be HTTPS',
 		);
+		// n8n 1.x shows an activation error's description alone: Chert's words are there too.
+		expect(apiError.description).toMatch(/^Chert said: url must be HTTPS\. /);
 		expect(apiError.description).toMatch(/WEBHOOK_URL/);
 		expect(apiError.description).toMatch(new RegExp(`code ${CODES.invalidWebhookUrl}`));
 		expect(apiError.description).toMatch(/trace ID trc_\d+/);

@@ -64,21 +64,25 @@ const hintsByStatus: Record<number, string> = {
 const PUBLIC_HTTPS_HINT =
 	"Chert delivers only to a public HTTPS URL. Set n8n's WEBHOOK_URL to this n8n's public HTTPS address (for example https://n8n.example.com/) and activate the workflow again, or create the subscription in Chert's console and choose Subscription Made in Chert's Console.";
 
-/** A webhook subscription request that failed, as the Chert Trigger's activation shows it. */
+/**
+ * A webhook subscription request that failed, as the Chert Trigger's activation shows it. n8n 1.x
+ * shows an activation error's description only, so Chert's words lead the hint too.
+ */
 function subscriptionFailure(answer: Answer, doing: string) {
 	const failure = readEnvelope(answer, undefined);
 	const refusedUrl =
 		answer.statusCode >= 400 && answer.statusCode < 500 && /url|https/i.test(failure.message);
+	const whatToDo = refusedUrl
+		? PUBLIC_HTTPS_HINT
+		: answer.statusCode >= 500
+			? 'Chert had a problem. Activate the workflow again in a moment.'
+			: answer.statusCode === 401 || answer.statusCode === 404
+				? failure.hint
+				: 'Check the Chert credential and the Events chosen.';
 	return {
 		...failure,
 		message: `${doing}: ${failure.message}`,
-		hint: refusedUrl
-			? PUBLIC_HTTPS_HINT
-			: answer.statusCode >= 500
-				? 'Chert had a problem. Activate the workflow again in a moment.'
-				: answer.statusCode === 401 || answer.statusCode === 404
-					? failure.hint
-					: 'Check the Chert credential and the Events chosen.',
+		hint: `Chert said: ${failure.message}. ${whatToDo ?? ''}`.trim(),
 	};
 }
 

@@ -29,9 +29,8 @@ import { loadExample, withCredentials } from './lib/workflows.mjs';
 const WORKFLOW_ID = 'chertTriggerE2e1';
 const TRIGGER = 'Lead replied';
 const REPLY = 'Answer in the same chat';
-// n8n 1.123's executions list does not page reliably past 100 (repeats and gaps seen): 200
-// concurrent deliveries are counted on 2.x, 50 on 1.x.
-const CONCURRENT_BY_LINE = { 2: 200, 1: 50 };
+// Signed events posted at once, on both n8n lines.
+const CONCURRENT = 200;
 const DUPLICATES = 5;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -58,8 +57,7 @@ await runE2e({
 	title: 'Chert Trigger e2e',
 	heading: 'the Chert Trigger, registered at Chert',
 	folder: 'chert-trigger',
-	async line({ line, label, report, instance, userFolder, executions, fakes, startFake, setUp }) {
-		const CONCURRENT = CONCURRENT_BY_LINE[line];
+	async line({ label, report, instance, userFolder, executions, fakes, startFake, setUp }) {
 		const { ChertWebhookSender, messageReceived, newSubscriptionSecret, LEAD } =
 			fakes.load('chert-webhooks');
 		const chert = await startFake('chert');

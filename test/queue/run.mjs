@@ -301,12 +301,13 @@ async function race(cluster, db, fakes) {
 }
 
 /**
- * Retry from the Executions list of every crashed execution, as a user would after the kill. n8n
+ * Retry from the Executions list of every execution the kill cut off, as a user would after it. n8n
  * rebuilt the crashed run data from its event log (placeholder items), so the retry's Fanvue step
  * knows the crashed run had started it and refuses its items: nothing sent again.
  */
 async function retryCrashed(cluster, executions, fakes, leads) {
-	const crashed = executions.filter((execution) => execution.status === 'crashed');
+	// n8n ends a dead worker's executions `crashed` or, when Bull gave up on the job, `error`.
+	const crashed = executions.filter((execution) => execution.status !== 'success');
 	const answers = await Promise.all(
 		crashed.map((execution) =>
 			Promise.race([
@@ -334,11 +335,16 @@ async function retryCrashed(cluster, executions, fakes, leads) {
 		),
 	};
 	console.log(`      ${JSON.stringify(figures.kill.retryOfCrashed)}`);
-	await report.check('Retry of every crashed execution: refused, nothing sent again', () => {
-		for (const answer of answers) assert.ok(answer.includes(CRASHED_RETRY), answer);
-		for (const [provider, counts] of Object.entries(chats))
-			assert.equal(counts.duplicated, 0, provider);
-	});
+	await report.check(
+		'Retry of every execution the kill cut off: refused, nothing sent again',
+		() => {
+			// An execution cut off before its first send is sent by its retry: that is no duplicate.
+			for (const answer of answers)
+				assert.ok(answer === 'success' || answer.includes(CRASHED_RETRY), answer);
+			for (const [provider, counts] of Object.entries(chats))
+				assert.equal(counts.duplicated, 0, provider);
+		},
+	);
 }
 
 /** SIGKILL one worker while it runs executions, start it again, and see what n8n made of them. */

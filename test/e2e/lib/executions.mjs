@@ -51,8 +51,30 @@ export class Executions {
 			);
 			const results = page.results ?? page;
 			for (const execution of results) all.set(execution.id, execution);
-			if (results.length < 100) return [...all.values()];
+			if (results.length < 100) break;
 			lastId = results[results.length - 1].id;
+		}
+		await this.fillGaps(workflowId, all);
+		return [...all.values()];
+	}
+
+	/**
+	 * n8n 1.123's pages repeat some executions and skip others past the first 100: the IDs between
+	 * the lowest and highest seen that no page named are read one by one.
+	 */
+	async fillGaps(workflowId, all) {
+		const ids = [...all.keys()].map(Number);
+		if (ids.length === 0) return;
+		const missing = [];
+		for (let id = Math.min(...ids); id <= Math.max(...ids); id++) {
+			if (!all.has(String(id)) && !all.has(id)) missing.push(id);
+		}
+		for (const id of missing) {
+			const execution = await this.instance.rest('GET', `/rest/executions/${id}`).catch(() => null);
+			if (execution && String(execution.workflowId) === String(workflowId)) {
+				delete execution.data;
+				all.set(execution.id, execution);
+			}
 		}
 	}
 
