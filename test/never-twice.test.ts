@@ -636,18 +636,8 @@ describe('Fanvue › Message → Send: Retry from the Executions list (no idempo
 	it('n8n 1.x starts the job again on another worker (same execution id): nothing sent again', async () => {
 		const first = await run({ executionId: 'queue-job-7' });
 		expect(first.error).toBeUndefined();
-		const again = await runNode({
+		const again = await run({
 			nodeType: inAnotherProcess<Fanvue>('../nodes/Fanvue/Fanvue.node', 'Fanvue'),
-			credentialTypes: [new FanvueOAuth2Api()],
-			credentials: credentials(),
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				fan: { __rl: true, mode: 'id', value: '={{ $json.fan }}' },
-				text: 'Thanks for subscribing!',
-				options: { parallelRequests: 3 },
-			},
-			items: fans.map((fan) => ({ json: { fan: fan.uuid } })),
 			executionId: 'queue-job-7',
 			continueOnFail: true,
 		});

@@ -11,7 +11,7 @@ import { NODE_STORE } from './node-store';
  * its own marker there, written by another process, tells it that it is that second start.
  */
 
-/** Markers this process wrote: n8n's Retry On Fail runs the node again in the same process. */
+/** Markers written here: n8n's Retry On Fail runs the node again in this same n8n. */
 const startedHere = new Set<string>();
 const MAX_REMEMBERED = 10_000;
 
