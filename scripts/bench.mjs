@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { ensureN8n } from './lib/n8n.mjs';
 import { freePort, N8nInstance } from './lib/instance.mjs';
 import { build, installLikeN8n, pack, repoRoot } from './lib/package.mjs';
-import { compileFakes } from '../test/fakes/compiled.mjs';
+import { compileFakes } from '../fakes/compiled.mjs';
 import { providers } from './bench/providers.mjs';
 import { Report } from './bench/report.mjs';
 import { WorkflowRunner } from './bench/runner.mjs';

@@ -11,7 +11,7 @@ import {
 import { ChatwootApi } from '../credentials/ChatwootApi.credentials';
 import { Chatwoot } from '../nodes/Chatwoot/Chatwoot.node';
 import { runNode, type NodeRunResult, type RunNodeOptions } from './engine/run-node';
-import { ChatwootFake } from './fakes/chatwoot';
+import { ChatwootFake } from '../fakes/chatwoot';
 import { codexLinks, readmeAnchors, repositoryUrl } from './readme-links';
 
 const fake = new ChatwootFake();

@@ -16,7 +16,7 @@ import {
 	SAMPLE_CONTACT,
 	signChatwoot,
 	type ChatwootDelivery,
-} from './fakes/chatwoot-webhooks';
+} from '../fakes/chatwoot-webhooks';
 import { codexLinks, readmeAnchors } from './readme-links';
 
 const SECRET = 'inbox-webhook-secret-7f3a9c';

@@ -14,8 +14,8 @@ import {
 import { ChertApi } from '../credentials/ChertApi.credentials';
 import { Chert } from '../nodes/Chert/Chert.node';
 import { runListSearch, runNode, type RunNodeOptions } from './engine/run-node';
-import { header, type LoggedRequest } from './fakes/fake-server';
-import { ChertFake, CODES, SECRET_PLACEHOLDER } from './fakes/chert';
+import { header, type LoggedRequest } from '../fakes/fake-server';
+import { ChertFake, CODES, SECRET_PLACEHOLDER } from '../fakes/chert';
 
 const fake = new ChertFake();
 const FROM = '+15555550100';

@@ -11,7 +11,7 @@ import { ChertWebhookApi } from '../credentials/ChertWebhookApi.credentials';
 import { ChertTrigger } from '../nodes/ChertTrigger/ChertTrigger.node';
 import { checkSignature } from '../nodes/ChertTrigger/signature';
 import { WebhookHarness } from './engine/run-webhook';
-import { ChertFake, CODES } from './fakes/chert';
+import { ChertFake, CODES } from '../fakes/chert';
 import {
 	ChertWebhookSender,
 	LEAD,
@@ -21,7 +21,7 @@ import {
 	reaction,
 	signDelivery,
 	TENANT,
-} from './fakes/chert-webhooks';
+} from '../fakes/chert-webhooks';
 import { codexLinks, readmeAnchors, repositoryUrl } from './readme-links';
 
 const chert = new ChertFake();

@@ -13,8 +13,8 @@ import {
 	type NodeRunResult,
 	type RunNodeOptions,
 } from './engine/run-node';
-import { header } from './fakes/fake-server';
-import { FanvueFake } from './fakes/fanvue';
+import { header } from '../fakes/fake-server';
+import { FanvueFake } from '../fakes/fanvue';
 import { codexLinks, readmeAnchors, repositoryUrl } from './readme-links';
 
 const fake = new FanvueFake();

@@ -11,7 +11,7 @@ import {
 	signatureHeader,
 	TEST_FAN,
 	type FanvueWebhookEvent,
-} from './fakes/fanvue-webhooks';
+} from '../fakes/fanvue-webhooks';
 import { codexLinks, readmeAnchors, repositoryUrl } from './readme-links';
 
 const SECRET = 'fvwhsec_test_4f1d0c8b2a7e49d6b3c5a1e8f0d2c4b6';

@@ -3,8 +3,8 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { RecoupApi } from '../credentials/RecoupApi.credentials';
 import { Recoup } from '../nodes/Recoup/Recoup.node';
 import { runListSearch, runNode, type RunNodeOptions } from './engine/run-node';
-import { header } from './fakes/fake-server';
-import { RecoupFake } from './fakes/recoup';
+import { header } from '../fakes/fake-server';
+import { RecoupFake } from '../fakes/recoup';
 import { codexLinks, readmeAnchors, repositoryUrl } from './readme-links';
 
 const fake = new RecoupFake();

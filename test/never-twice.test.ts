@@ -18,10 +18,10 @@ import { Fanvue } from '../nodes/Fanvue/Fanvue.node';
 import { Recoup } from '../nodes/Recoup/Recoup.node';
 import { retriesCrashedRun, stableItemKey } from '../nodes/shared/idempotency';
 import { runNode, type NodeRunResult, type RunNodeOptions } from './engine/run-node';
-import { ChatwootFake } from './fakes/chatwoot';
-import { ChertFake } from './fakes/chert';
-import { FanvueFake } from './fakes/fanvue';
-import { RecoupFake } from './fakes/recoup';
+import { ChatwootFake } from '../fakes/chatwoot';
+import { ChertFake } from '../fakes/chert';
+import { FanvueFake } from '../fakes/fanvue';
+import { RecoupFake } from '../fakes/recoup';
 
 /**
  * Retry from n8n's Executions list starts a new execution (new id, mode "retry") from the failed

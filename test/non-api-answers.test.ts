@@ -9,11 +9,11 @@ import { Chert } from '../nodes/Chert/Chert.node';
 import { Fanvue } from '../nodes/Fanvue/Fanvue.node';
 import { Recoup } from '../nodes/Recoup/Recoup.node';
 import { runNode, type RunNodeOptions } from './engine/run-node';
-import type { FakeResponse, FakeServer } from './fakes/fake-server';
-import { ChatwootFake } from './fakes/chatwoot';
-import { ChertFake } from './fakes/chert';
-import { FanvueFake } from './fakes/fanvue';
-import { RecoupFake } from './fakes/recoup';
+import type { FakeResponse, FakeServer } from '../fakes/fake-server';
+import { ChatwootFake } from '../fakes/chatwoot';
+import { ChertFake } from '../fakes/chert';
+import { FanvueFake } from '../fakes/fanvue';
+import { RecoupFake } from '../fakes/recoup';
 
 /**
  * What a proxy, load balancer or CDN in front of a provider answers instead of the provider's

@@ -343,7 +343,7 @@ export class Report {
 			`- Load average (1, 5, 15 min) on ${host.cores} cores: ${this.loadAtStart.map((value) => fixed(value, 2)).join(', ')} at the start, ${host.load.map((value) => fixed(value, 2)).join(', ')} at the end; each table gives the 1-min load at its runs (median). Above ${host.cores}, runs waited for a core and times are inflated`,
 			"- Every measured run starts after a full garbage collection in n8n's main process (through its inspector); each scenario alternates which node runs first",
 			`- n8n ${this.n8nVersion} (\`n8n start\`, SQLite), this package packed and installed as n8n's Community Nodes installer does`,
-			`- Providers: the package's fakes (test/fakes) on 127.0.0.1 in the benchmark's process, ${this.latencyMs} ms added to every answer`,
+			`- Providers: the package's fakes (fakes/) on 127.0.0.1 in the benchmark's process, ${this.latencyMs} ms added to every answer`,
 			'- Workflow: Manual Trigger → Code node emitting the items → the node, run over REST as the editor runs it; our nodes with default options, the HTTP Request node (4.2) with defaults making the same request with the same authentication',
 			'',
 			`**Targets met: ${met} of ${this.targets.length}.**`,

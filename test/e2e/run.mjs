@@ -18,7 +18,7 @@ import {
 	pack,
 	packageName,
 } from '../../scripts/lib/package.mjs';
-import { compileFakes } from '../fakes/compiled.mjs';
+import { compileFakes } from '../../fakes/compiled.mjs';
 import { checkInEditor } from './lib/browser.mjs';
 import { checkCredentialTests } from './lib/credential-tests.mjs';
 import { checkBothChatwootPackages, OTHER_CHATWOOT } from './lib/other-chatwoot.mjs';

@@ -9,7 +9,7 @@ import {
 } from '../../nodes/shared/items';
 import type { ProviderApi } from '../../nodes/shared/request';
 import { runNode } from '../engine/run-node';
-import { FakeServer } from '../fakes/fake-server';
+import { FakeServer } from '../../fakes/fake-server';
 import { testApiKeyCredential, testEchoNode } from './test-node';
 
 /** Max Parallel Requests left empty: items start as fast as the provider's limits allow. */

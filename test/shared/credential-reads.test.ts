@@ -1,8 +1,8 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { runNode } from '../engine/run-node';
-import { FakeServer } from '../fakes/fake-server';
-import { OAuth2TokenEndpoint } from '../fakes/oauth2-token-endpoint';
+import { FakeServer } from '../../fakes/fake-server';
+import { OAuth2TokenEndpoint } from '../../fakes/oauth2-token-endpoint';
 import {
 	connectedTestOAuth2,
 	TEST_OAUTH2_CLIENT,

@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { defineProvider } from '../../nodes/shared';
-import { FakeServer } from '../fakes/fake-server';
+import { FakeServer } from '../../fakes/fake-server';
 import { runNode } from '../engine/run-node';
 import { testApiKeyCredential } from './test-node';
 

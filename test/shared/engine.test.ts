@@ -1,5 +1,5 @@
-import { FakeServer, header } from '../fakes/fake-server';
-import { OAuth2TokenEndpoint } from '../fakes/oauth2-token-endpoint';
+import { FakeServer, header } from '../../fakes/fake-server';
+import { OAuth2TokenEndpoint } from '../../fakes/oauth2-token-endpoint';
 import { runNode } from '../engine/run-node';
 import {
 	connectedTestOAuth2,

@@ -3,8 +3,8 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { pacerFor, RateLimitWaitTooLongError, RequestPacer } from '../../nodes/shared/pacing';
 import { ExecutionCancelledError } from '../../nodes/shared/waits';
 import { runNode, TestCredentialsHelper } from '../engine/run-node';
-import { FakeServer, type FakeResponse } from '../fakes/fake-server';
-import { OAuth2TokenEndpoint } from '../fakes/oauth2-token-endpoint';
+import { FakeServer, type FakeResponse } from '../../fakes/fake-server';
+import { OAuth2TokenEndpoint } from '../../fakes/oauth2-token-endpoint';
 import {
 	connectedTestOAuth2,
 	TEST_OAUTH2_CLIENT,

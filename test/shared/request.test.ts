@@ -2,8 +2,8 @@ import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { parseRetryAfter, RequestPacer } from '../../nodes/shared/pacing';
 import { runNode } from '../engine/run-node';
-import { FakeServer } from '../fakes/fake-server';
-import { OAuth2TokenEndpoint } from '../fakes/oauth2-token-endpoint';
+import { FakeServer } from '../../fakes/fake-server';
+import { OAuth2TokenEndpoint } from '../../fakes/oauth2-token-endpoint';
 import {
 	connectedTestOAuth2,
 	TEST_OAUTH2_CLIENT,

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ensureN8n, lineOf, N8N_LINES } from '../../../scripts/lib/n8n.mjs';
 import { freePort, N8nInstance } from '../../../scripts/lib/instance.mjs';
 import { build, installLikeN8n, pack } from '../../../scripts/lib/package.mjs';
-import { compileFakes } from '../../fakes/compiled.mjs';
+import { compileFakes } from '../../../fakes/compiled.mjs';
 import { Executions } from './executions.mjs';
 import { Report, seconds } from './report.mjs';
 
@@ -115,7 +115,7 @@ function lineContext({ cleanups, ...context }) {
 		cleanup(fn) {
 			cleanups.push(fn);
 		},
-		/** Starts test/fakes/<file>.ts's `<File>Fake` (e.g. 'fanvue': FanvueFake), stopped at the end. */
+		/** Starts fakes/<file>.ts's `<File>Fake` (e.g. 'fanvue': FanvueFake), stopped at the end. */
 		async startFake(file, options) {
 			const className = `${file[0].toUpperCase()}${file.slice(1)}Fake`;
 			const fake = await new (fakes.load(file)[className])(options).start();

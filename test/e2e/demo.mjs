@@ -1,16 +1,17 @@
 // `npm run dev [-- --n8n=1 --real --port=5678 --fresh]`: install the dev dependencies if needed,
 // build, pack, install into a cached pinned n8n exactly as its Community Nodes installer does, and
 // start n8n on http://127.0.0.1:<port> with the provider fakes, demo credentials and the example
-// workflows. --real leaves the demo out, for your own provider accounts.
+// workflows (the end-to-end scenarios' fakes, credentials and examples). --real leaves the demo
+// out, for your own provider accounts.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { ensureDependencies } from './lib/dependencies.mjs';
-import { N8nInstance, OWNER, portIsFree } from './lib/instance.mjs';
-import { cacheRoot, ensureN8n, lineOf } from './lib/n8n.mjs';
-import { build, installLikeN8n, pack, packageName } from './lib/package.mjs';
-import { compileFakes } from '../test/fakes/compiled.mjs';
+import { ensureDependencies } from '../../scripts/lib/dependencies.mjs';
+import { N8nInstance, OWNER, portIsFree } from '../../scripts/lib/instance.mjs';
+import { cacheRoot, ensureN8n, lineOf } from '../../scripts/lib/n8n.mjs';
+import { build, installLikeN8n, pack, packageName } from '../../scripts/lib/package.mjs';
+import { compileFakes } from '../../fakes/compiled.mjs';
 
 const { values: args } = parseArgs({
 	options: {
@@ -85,8 +86,8 @@ async function main() {
 
 /** Starts every provider fake and imports its demo credential and example workflow. */
 async function startDemo(instance) {
-	const { loadScenarios } = await import('../test/e2e/lib/workflows.mjs');
-	const { prepareImports, startFakes, stopFakes } = await import('../test/e2e/lib/setup.mjs');
+	const { loadScenarios } = await import('./lib/workflows.mjs');
+	const { prepareImports, startFakes, stopFakes } = await import('./lib/setup.mjs');
 	const scenarios = await loadScenarios();
 	const running = await startFakes(scenarios, await compileFakes());
 	const examples = scenarios.map((scenario) => ({
