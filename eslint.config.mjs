@@ -43,7 +43,13 @@ export default defineConfig([
 		extends: [communityNodes.configs.recommended, tseslint.configs.recommended],
 	},
 	{
-		files: ['test/**/*.{ts,mjs}', 'fakes/**/*.{ts,mjs}', 'scripts/**/*.{js,mjs,ts}', '*.js', '*.mjs'],
+		files: [
+			'test/**/*.{ts,mjs}',
+			'fakes/**/*.{ts,mjs}',
+			'scripts/**/*.{js,mjs,ts}',
+			'*.js',
+			'*.mjs',
+		],
 		extends: [tseslint.configs.recommended],
 		rules: {
 			'@typescript-eslint/no-require-imports': 'off',
