@@ -1494,3 +1494,24 @@ describe("Chert › Message › Get Many: a chat's messages, sent and received",
 		expect(fake.requests).toHaveLength(0);
 	});
 });
+
+describe('Chert › A 403 without a code the node knows', () => {
+	// Found by the reliability matrix: the error carried Chert's words and trace ID, but no hint.
+	it('says what to check, with Chert’s words, status and trace ID', async () => {
+		fake.script('POST', '/api/v1/chats', {
+			status: 403,
+			headers: { 'x-trace-id': 'trc_403' },
+			body: {
+				success: false,
+				error: { status: 403, code: 2099, message: 'Forbidden for this key', retryable: false },
+				trace_id: 'trc_403',
+			},
+		});
+		const result = await run({});
+		expect(result.error?.message).toBe('Chert: Forbidden for this key');
+		expect(result.error?.description).toBe(
+			"Chert refused this request for the credential's tenant. Check Tenant Slug and that the From number belongs to that tenant; if both are right, ask Chert's support, quoting the trace ID. Chert answered with HTTP 403, code 2099, trace ID trc_403.",
+		);
+		expect(chatRequests()).toHaveLength(1);
+	});
+});

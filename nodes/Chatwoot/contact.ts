@@ -7,7 +7,7 @@ import {
 	readContactBody,
 	type ContactFieldNames,
 } from './contacts/fields';
-import type { ChatwootClient, ChatwootConnection } from './transport';
+import { createdContactAnswer, type ChatwootClient, type ChatwootConnection } from './transport';
 
 /** Create Conversation's "Create Contact" fields: their names predate Contact → Create's. */
 const NEW_CONTACT_FIELDS: ContactFieldNames = {
@@ -94,7 +94,11 @@ export async function resolveContact(
 		...identity(item, connection.hmacToken, true),
 	} as IDataObject;
 	body.source_id = item.stableUuid('chatwoot-contact');
-	const answer = await client.post('/contacts', body, { idempotent: true, call: 'contact' });
+	const answer = await client.post('/contacts', body, {
+		idempotent: true,
+		call: 'contact',
+		expect: createdContactAnswer,
+	});
 	const createdContact = (answer.body ?? {}) as IDataObject;
 	const contactIdentifier = item.read.text(createdContact.source_id, 'source_id');
 	return { contactIdentifier: contactIdentifier || String(body.source_id), createdContact };
