@@ -1302,6 +1302,17 @@ describe('Chert › Message › Send: bad input is refused before any request', 
 			{ chatId: '../phone-numbers' },
 			'Chat ID "../phone-numbers" is not a chat ID [item 0]',
 		],
+		// Found by the reliability matrix: both went to Chert, the first as "Chat 42 not found".
+		[
+			'a bare number (not a chat ID)',
+			{ chatId: '={{ 42 }}' },
+			'Chat ID "42" is not a chat ID [item 0]',
+		],
+		[
+			'100,000 characters',
+			{ chatId: `={{ "${'x'.repeat(1000)}".repeat(100) }}` },
+			'Chat ID must be at most 200 characters, but has 100000 [item 0]',
+		],
 		['no parts', { parts: parts() }, 'Message Parts must have at least one part [item 0]'],
 		[
 			'11 parts',

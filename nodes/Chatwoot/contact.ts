@@ -87,7 +87,7 @@ export async function resolveContact(
 			'Contact Identifier',
 			"The contact's source_id in this inbox, as returned when the contact was created.",
 		);
-		return { contactIdentifier };
+		return { contactIdentifier: checkedIdentifier(item, contactIdentifier) };
 	}
 	const body = {
 		...readContactBody(item, NEW_CONTACT_FIELDS, attributesJson),
@@ -127,10 +127,35 @@ export const contactIdentifierField: INodeProperties = {
 		"The contact's source_id in this inbox: contactIdentifier in the output of Create Conversation or Create Contact. Not the contact's numeric ID, email or name. Empty: the credential's Default Contact Identifier.",
 };
 
+/** Chatwoot stores a source_id in a 255-character column; the public API makes them UUIDs. */
+const MAX_IDENTIFIER_LENGTH = 255;
+
 export function readContactIdentifier(item: Item, client: ChatwootClient): string {
 	const typed = item.read.text(item.param('contactIdentifier'), 'Contact Identifier');
-	return typed || defaultContact(item, client.connection);
+	return typed ? checkedIdentifier(item, typed) : defaultContact(item, client.connection);
 }
+
+function checkedIdentifier(item: Item, typed: string): string {
+	if (typed.length > MAX_IDENTIFIER_LENGTH) {
+		throw item.invalid(
+			'Contact Identifier',
+			`must be at most ${MAX_IDENTIFIER_LENGTH} characters, but has ${typed.length}`,
+			CONTACT_IDENTIFIER_HINT,
+		);
+	}
+	// A contact's number (its id) is the usual mistake; a source_id holds no spaces.
+	if (/^\d+$/.test(typed) || /\s/.test(typed)) {
+		throw item.invalid(
+			'Contact Identifier',
+			`"${typed}" is not a contact identifier`,
+			CONTACT_IDENTIFIER_HINT,
+		);
+	}
+	return typed;
+}
+
+const CONTACT_IDENTIFIER_HINT =
+	"Use the contact's source_id: contactIdentifier in the output of Create Contact or Create Conversation, not the contact's numeric id.";
 
 export const conversationIdField: INodeProperties = {
 	displayName: 'Conversation ID',

@@ -52,7 +52,7 @@ function serverErrorHint(step: ChatwootStep, hmacTokenSet: boolean): string {
 	if (step === 'resolve') {
 		return 'Chatwoot failed while resolving the conversation. Resolving again changes nothing: run the node again.';
 	}
-	return 'Chatwoot failed while posting the message.';
+	return 'Chatwoot failed while posting the message. It may or may not be posted: look at the conversation in Chatwoot before running the node again.';
 }
 
 function textOf(value: unknown): string | undefined {

@@ -81,9 +81,11 @@ function failureHint(answer: Answer, body: IDataObject, call: FanvueCall): strin
 				: `Fanvue has retired API version "${call.apiVersion}". Set Options > API Version to a current version.`;
 		default:
 			if (answer.statusCode < 500) return undefined;
-			return call.twice
-				? `Fanvue had a problem handling the request. No retry was made, because a retry could ${call.twice}; check Fanvue and try again later.`
-				: 'Fanvue had a problem handling the request, even after the node retried it. Try again later.';
+			if (!call.twice) {
+				return 'Fanvue had a problem handling the request, even after the node retried it. Try again later.';
+			}
+			// A 503 turned the request away; any other server error says nothing about what was done.
+			return `Fanvue had a problem handling the request${answer.statusCode === 503 ? '' : ', and may have acted on it all the same'}. No retry was made, because a retry could ${call.twice}; check Fanvue and try again later.`;
 	}
 }
 
