@@ -23,7 +23,8 @@ export function summaryOf(rows, storedSecrets) {
 	].join(', ');
 }
 
-export function writeResults(file, { rows, n8nVersion, seconds, storedSecrets, quick }) {
+/** `order`: the nodes' titles in the order their tables appear (lanes finish in any order). */
+export function writeResults(file, { rows, order, n8nVersion, seconds, storedSecrets, quick }) {
 	const summary = summaryOf(rows, storedSecrets);
 	const lines = [
 		'# Reliability matrix results',
@@ -35,12 +36,13 @@ export function writeResults(file, { rows, n8nVersion, seconds, storedSecrets, q
 		"Outcome: `output` (the item succeeded, after the retries it took), `error item` (Continue On Fail), `node error` (the node stopped), `not run` (no input items). Sent: requests of the operation's own kind the fake received; Created: what the fake stored for the cell's items. \"Secrets\" searches every credential secret (API keys, inbox and signing secrets, every OAuth2 token issued) in each stored execution and, at the end, in n8n's SQLite database file and log as bytes.",
 		'',
 	];
-	const byNode = new Map();
+	const byNode = new Map(order.map((node) => [node, []]));
 	for (const row of rows) {
 		if (!byNode.has(row.node)) byNode.set(row.node, []);
 		byNode.get(row.node).push(row);
 	}
 	for (const [node, nodeRows] of byNode) {
+		if (!nodeRows.length) continue;
 		lines.push(`## ${node}`, '', `${summaryOf(nodeRows, 0)}.`, '');
 		lines.push(
 			'| Operation | Cell | Outcome | Error title | Sent | Created | Time | Verdict |',

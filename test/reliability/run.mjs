@@ -108,6 +108,7 @@ await runE2e({
 		mkdirSync(dirname(file), { recursive: true });
 		const summary = writeResults(file, {
 			rows,
+			order: keys.map((key) => PROVIDERS[key].title),
 			n8nVersion: context.n8n.version,
 			seconds: Math.round((Date.now() - started) / 1000),
 			storedSecrets: stored.length,
