@@ -195,10 +195,17 @@ async function execute(context, workflowId, workflowData, boundMs) {
 		triggerToStartFrom: { name: TRIGGER },
 	});
 	const deadline = Date.now() + boundMs + 30_000;
+	let finishedAt;
 	for (;;) {
 		const execution = await instance.rest('GET', `/rest/executions/${executionId}`);
 		const done = execution.finished || ['success', 'error', 'crashed'].includes(execution.status);
-		if (done && execution.data) return { execution: executions.read(execution), hung: false };
+		if (done && execution.data) {
+			const read = executions.read(execution);
+			// n8n 1.x can call an execution finished a moment before the node's run data is saved.
+			finishedAt ??= Date.now();
+			const saved = read.data?.resultData?.runData?.[NODE] !== undefined;
+			if (saved || Date.now() - finishedAt > 2_000) return { execution: read, hung: false };
+		}
 		if (Date.now() > deadline) {
 			await instance.rest('POST', `/rest/executions/${executionId}/stop`).catch(() => {});
 			return { execution: undefined, hung: true };
