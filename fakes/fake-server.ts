@@ -22,6 +22,9 @@ export interface FakeResponse {
 	delayMs?: number;
 	/** Close the connection without answering. */
 	drop?: boolean;
+	/** For a scripted answer: let the routes act on the request (create what it asks), then close
+	 * the connection without answering, as a provider that acted and lost the answer. */
+	afterActing?: boolean;
 }
 
 export type RouteHandler = (
@@ -94,6 +97,11 @@ export class FakeServer {
 			(r) =>
 				r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)),
 		);
+	}
+
+	/** Forgets the scripted answers not used yet, and keeps everything else. */
+	clearScripts(): void {
+		this.scripted = [];
 	}
 
 	reset(): void {
@@ -179,7 +187,16 @@ export class FakeServer {
 				(typeof s.path === 'string' ? s.path === request.path : s.path.test(request.path)) &&
 				(s.when === undefined || s.when(request)),
 		);
-		if (scripted) return scripted.responses.shift()!;
+		if (scripted) {
+			const response = scripted.responses.shift()!;
+			if (!response.afterActing) return response;
+			await this.routeAnswer(request);
+			return { status: 0, drop: true, delayMs: response.delayMs };
+		}
+		return await this.routeAnswer(request);
+	}
+
+	private async routeAnswer(request: LoggedRequest): Promise<FakeResponse> {
 		for (const route of this.routes) {
 			if (route.method !== request.method) continue;
 			const match = route.pattern.exec(request.path);

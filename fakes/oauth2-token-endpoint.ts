@@ -16,6 +16,7 @@ export class OAuth2TokenEndpoint {
 	private readonly refreshTokens = new Map<string, { chain: number; used: boolean }>();
 	private readonly revokedChains = new Set<number>();
 	private chainCounter = 0;
+	private readonly issuedTokens: string[] = [];
 	readonly refreshLog: Array<{ refreshToken: string; outcome: 'ok' | 'reused' | 'invalid' }> = [];
 
 	constructor(
@@ -27,6 +28,11 @@ export class OAuth2TokenEndpoint {
 	issueGrant(): { access_token: string; refresh_token: string } {
 		const chain = ++this.chainCounter;
 		return this.issue(chain);
+	}
+
+	/** Every access and refresh token issued so far: secrets a test looks for where none may be. */
+	issued(): string[] {
+		return [...this.issuedTokens];
 	}
 
 	isValidAccessToken(token: string | undefined): boolean {
@@ -83,6 +89,7 @@ export class OAuth2TokenEndpoint {
 		const refresh_token = `rt_${randomBytes(12).toString('hex')}`;
 		this.validAccessTokens.add(access_token);
 		this.refreshTokens.set(refresh_token, { chain, used: false });
+		this.issuedTokens.push(access_token, refresh_token);
 		return { access_token, refresh_token };
 	}
 }

@@ -521,6 +521,25 @@ describe('Chatwoot › Create Conversation: bad input is refused before sending'
 			{},
 			'Contact Identifier is required [item 0]',
 		],
+		// Found by the reliability matrix: these went to Chatwoot and came back "Not Found" (or 431).
+		[
+			"a contact's number instead of its identifier",
+			{ contactIdentifier: '={{ 12345 }}' },
+			{},
+			'Contact Identifier "12345" is not a contact identifier [item 0]',
+		],
+		[
+			'an identifier with spaces',
+			{ contactIdentifier: '+1 415-555-1234' },
+			{},
+			'Contact Identifier "+1 415-555-1234" is not a contact identifier [item 0]',
+		],
+		[
+			'100,000 characters',
+			{ contactIdentifier: `={{ "${'x'.repeat(1000)}".repeat(100) }}` },
+			{},
+			'Contact Identifier must be at most 255 characters, but has 100000 [item 0]',
+		],
 		[
 			'empty default in the credential',
 			{ contactSource: 'credential' },
@@ -1054,5 +1073,21 @@ describe('Chatwoot › documentation links', () => {
 		expect(readmeAnchors()).toEqual(
 			expect.arrayContaining(['chatwoot', 'credential-chatwoot-api']),
 		);
+	});
+});
+
+describe('Chatwoot › A long value quoted back in an error', () => {
+	// Found by the reliability matrix: a 100,000-character Conversation ID came back whole in the title.
+	it('is cut short in the title, with its length', async () => {
+		const result = await run({
+			resource: 'conversation',
+			operation: 'resolve',
+			contactIdentifier: 'abc',
+			conversationId: `={{ "${'x'.repeat(1000)}".repeat(100) }}`,
+		});
+		expect(result.error?.message).toBe(
+			`Conversation ID must be a number, but got "${'x'.repeat(60)}…" (100000 characters) [item 0]`,
+		);
+		expect(fake.requests).toHaveLength(0);
 	});
 });

@@ -1302,6 +1302,17 @@ describe('Chert › Message › Send: bad input is refused before any request', 
 			{ chatId: '../phone-numbers' },
 			'Chat ID "../phone-numbers" is not a chat ID [item 0]',
 		],
+		// Found by the reliability matrix: both went to Chert, the first as "Chat 42 not found".
+		[
+			'a bare number (not a chat ID)',
+			{ chatId: '={{ 42 }}' },
+			'Chat ID "42" is not a chat ID [item 0]',
+		],
+		[
+			'100,000 characters',
+			{ chatId: `={{ "${'x'.repeat(1000)}".repeat(100) }}` },
+			'Chat ID must be at most 200 characters, but has 100000 [item 0]',
+		],
 		['no parts', { parts: parts() }, 'Message Parts must have at least one part [item 0]'],
 		[
 			'11 parts',
@@ -1492,5 +1503,26 @@ describe("Chert › Message › Get Many: a chat's messages, sent and received",
 			'Limit must be a whole number of at least 1, but got "0" [item 0]',
 		);
 		expect(fake.requests).toHaveLength(0);
+	});
+});
+
+describe('Chert › A 403 without a code the node knows', () => {
+	// Found by the reliability matrix: the error carried Chert's words and trace ID, but no hint.
+	it('says what to check, with Chert’s words, status and trace ID', async () => {
+		fake.script('POST', '/api/v1/chats', {
+			status: 403,
+			headers: { 'x-trace-id': 'trc_403' },
+			body: {
+				success: false,
+				error: { status: 403, code: 2099, message: 'Forbidden for this key', retryable: false },
+				trace_id: 'trc_403',
+			},
+		});
+		const result = await run({});
+		expect(result.error?.message).toBe('Chert: Forbidden for this key');
+		expect(result.error?.description).toBe(
+			"Chert refused this request for the credential's tenant. Check Tenant Slug and that the From number belongs to that tenant; if both are right, ask Chert's support, quoting the trace ID. Chert answered with HTTP 403, code 2099, trace ID trc_403.",
+		);
+		expect(chatRequests()).toHaveLength(1);
 	});
 });

@@ -8,6 +8,7 @@ import { Chatwoot } from '../nodes/Chatwoot/Chatwoot.node';
 import { Chert } from '../nodes/Chert/Chert.node';
 import { Fanvue } from '../nodes/Fanvue/Fanvue.node';
 import { Recoup } from '../nodes/Recoup/Recoup.node';
+import { mayHaveReachedProvider } from '../nodes/shared/request';
 import { runNode, type RunNodeOptions } from './engine/run-node';
 import type { FakeResponse, FakeServer } from '../fakes/fake-server';
 import { ChatwootFake } from '../fakes/chatwoot';
@@ -44,6 +45,10 @@ interface NodeCase {
 	path: RegExp;
 	/** The status whose hint the provider gives, kept in the description. */
 	hint: string;
+	/** What the create's answer must hold, as its error names it. */
+	needs: string;
+	/** The create carries a key or a client-made ID: a second try cannot create twice. */
+	idempotent: boolean;
 	run(): Promise<Awaited<ReturnType<typeof runNode>>>;
 	secrets(): string[];
 }
@@ -62,6 +67,8 @@ let fanvueGrant: { access_token: string; refresh_token: string };
 const cases: NodeCase[] = [
 	{
 		name: 'Recoup',
+		needs: "the chat's ID",
+		idempotent: true,
 		fake: recoup,
 		method: 'POST',
 		path: /^\/api\/chats$/,
@@ -82,6 +89,8 @@ const cases: NodeCase[] = [
 	},
 	{
 		name: 'Chert',
+		needs: "the created chat's ID",
+		idempotent: true,
 		fake: chert,
 		method: 'POST',
 		path: /\/chats$/,
@@ -110,6 +119,8 @@ const cases: NodeCase[] = [
 	},
 	{
 		name: 'Chatwoot',
+		needs: "the created conversation's ID",
+		idempotent: false,
 		fake: chatwoot,
 		method: 'POST',
 		path: /\/conversations$/,
@@ -136,6 +147,8 @@ const cases: NodeCase[] = [
 	},
 	{
 		name: 'Fanvue',
+		needs: "Fanvue's confirmation",
+		idempotent: false,
 		fake: fanvue,
 		method: 'POST',
 		path: /\/chats$/,
@@ -245,5 +258,60 @@ describe.each(cases)('$name › an answer that is not the provider API', (node) 
 		expect(items).toHaveLength(0);
 		expect(error?.message).toBe(`${node.name}: HTTP 200 OK`);
 		expect(error?.description).toContain(`Check the Base URL in the ${node.name} credential`);
+	});
+
+	// Found by the reliability matrix: a 2xx whose body is not the API's answer was taken as the
+	// created chat. The provider may have acted: a create without a key is marked so.
+	it.each([
+		['plain text', 'text/plain', 'OK', 'plain text ("OK")'],
+		['JSON cut short', 'application/json', '{"id": 12, "status": "op', 'broken JSON ("{"id": 12'],
+	])(
+		'a 2xx with %s is an error that says the provider may have acted',
+		async (_k, type, body, kind) => {
+			scriptEveryTry(node, { status: 200, headers: { 'content-type': type }, body });
+			const { error, items } = await node.run();
+			expect(items).toHaveLength(0);
+			expect(error?.message).toBe(`${node.name}: HTTP 200 OK`);
+			expect(error?.description).toContain(`it was ${kind}`);
+			expect(error?.description).toContain('it may have acted on the request all the same');
+			expect(mayHaveReachedProvider(error)).toBe(!node.idempotent);
+		},
+	);
+
+	it.each([
+		['an empty body', { status: 200, body: '' }, 'an empty body'],
+		[
+			'null',
+			{ status: 200, body: 'null', headers: { 'content-type': 'application/json' } },
+			'null',
+		],
+		['a list', { status: 201, body: [] }, 'an empty list'],
+	])(
+		'a 2xx with %s, where a create returns what it made, is an error',
+		async (_k, answer, kind) => {
+			scriptEveryTry(node, answer);
+			const { error, items } = await node.run();
+			expect(items).toHaveLength(0);
+			expect(error?.message).toBe(
+				`${node.name}: answered without ${node.needs} (HTTP ${answer.status})`,
+			);
+			expect(error?.description).toContain(
+				`${node.name} answered HTTP ${answer.status} with ${kind}, where its API returns ${node.needs}.`,
+			);
+			expect(error?.description).toContain(
+				`${node.name} may have acted on the request all the same`,
+			);
+			expect(mayHaveReachedProvider(error)).toBe(!node.idempotent);
+		},
+	);
+});
+
+// Fanvue's create answers a message and no ID: any object fits it.
+describe.each(cases.filter((node) => node.name !== 'Fanvue'))('$name › a 2xx object', (node) => {
+	it('without the field the create needs is an error', async () => {
+		scriptEveryTry(node, { status: 201, body: { status: 'success' } });
+		const { error } = await node.run();
+		expect(error?.message).toBe(`${node.name}: answered without ${node.needs} (HTTP 201)`);
+		expect(error?.description).toContain('with an object without it');
 	});
 });

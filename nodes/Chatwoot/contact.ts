@@ -7,7 +7,7 @@ import {
 	readContactBody,
 	type ContactFieldNames,
 } from './contacts/fields';
-import type { ChatwootClient, ChatwootConnection } from './transport';
+import { createdContactAnswer, type ChatwootClient, type ChatwootConnection } from './transport';
 
 /** Create Conversation's "Create Contact" fields: their names predate Contact → Create's. */
 const NEW_CONTACT_FIELDS: ContactFieldNames = {
@@ -87,14 +87,18 @@ export async function resolveContact(
 			'Contact Identifier',
 			"The contact's source_id in this inbox, as returned when the contact was created.",
 		);
-		return { contactIdentifier };
+		return { contactIdentifier: checkedIdentifier(item, contactIdentifier) };
 	}
 	const body = {
 		...readContactBody(item, NEW_CONTACT_FIELDS, attributesJson),
 		...identity(item, connection.hmacToken, true),
 	} as IDataObject;
 	body.source_id = item.stableUuid('chatwoot-contact');
-	const answer = await client.post('/contacts', body, { idempotent: true, call: 'contact' });
+	const answer = await client.post('/contacts', body, {
+		idempotent: true,
+		call: 'contact',
+		expect: createdContactAnswer,
+	});
 	const createdContact = (answer.body ?? {}) as IDataObject;
 	const contactIdentifier = item.read.text(createdContact.source_id, 'source_id');
 	return { contactIdentifier: contactIdentifier || String(body.source_id), createdContact };
@@ -123,10 +127,35 @@ export const contactIdentifierField: INodeProperties = {
 		"The contact's source_id in this inbox: contactIdentifier in the output of Create Conversation or Create Contact. Not the contact's numeric ID, email or name. Empty: the credential's Default Contact Identifier.",
 };
 
+/** Chatwoot stores a source_id in a 255-character column; the public API makes them UUIDs. */
+const MAX_IDENTIFIER_LENGTH = 255;
+
 export function readContactIdentifier(item: Item, client: ChatwootClient): string {
 	const typed = item.read.text(item.param('contactIdentifier'), 'Contact Identifier');
-	return typed || defaultContact(item, client.connection);
+	return typed ? checkedIdentifier(item, typed) : defaultContact(item, client.connection);
 }
+
+function checkedIdentifier(item: Item, typed: string): string {
+	if (typed.length > MAX_IDENTIFIER_LENGTH) {
+		throw item.invalid(
+			'Contact Identifier',
+			`must be at most ${MAX_IDENTIFIER_LENGTH} characters, but has ${typed.length}`,
+			CONTACT_IDENTIFIER_HINT,
+		);
+	}
+	// A contact's number (its id) is the usual mistake; a source_id holds no spaces.
+	if (/^\d+$/.test(typed) || /\s/.test(typed)) {
+		throw item.invalid(
+			'Contact Identifier',
+			`"${typed}" is not a contact identifier`,
+			CONTACT_IDENTIFIER_HINT,
+		);
+	}
+	return typed;
+}
+
+const CONTACT_IDENTIFIER_HINT =
+	"Use the contact's source_id: contactIdentifier in the output of Create Contact or Create Conversation, not the contact's numeric id.";
 
 export const conversationIdField: INodeProperties = {
 	displayName: 'Conversation ID',

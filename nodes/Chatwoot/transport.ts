@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { defineProvider, type Answer } from '../shared';
+import { answerWith, defineProvider, type Answer } from '../shared';
 
 /**
  * Which call failed decides what a 404 or a 500 most likely means: creating a contact, reading or
@@ -52,7 +52,7 @@ function serverErrorHint(step: ChatwootStep, hmacTokenSet: boolean): string {
 	if (step === 'resolve') {
 		return 'Chatwoot failed while resolving the conversation. Resolving again changes nothing: run the node again.';
 	}
-	return 'Chatwoot failed while posting the message.';
+	return 'Chatwoot failed while posting the message. It may or may not be posted: look at the conversation in Chatwoot before running the node again.';
 }
 
 function textOf(value: unknown): string | undefined {
@@ -146,3 +146,7 @@ export const chatwoot = defineProvider<ChatwootConnection, ChatwootStep>({
 });
 
 export type ChatwootClient = Awaited<ReturnType<typeof chatwoot.client>>;
+
+/** What Chatwoot answers a message it stored, and a contact it created or found. */
+export const messageAnswer = answerWith.fields("the message's ID", 'id');
+export const createdContactAnswer = answerWith.fields("the contact's ID", 'id');

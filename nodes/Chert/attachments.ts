@@ -1,5 +1,7 @@
 import type { IDataObject, NodeApiError } from 'n8n-workflow';
 
+import { answerWith } from '../shared';
+
 import { uploadFailure, type ChertClient } from './transport';
 
 export interface MediaFile {
@@ -69,7 +71,10 @@ export async function uploadMedia(client: ChertClient, file: MediaFile): Promise
 	const answer = await client.post(
 		'/attachments',
 		{ filename: file.fileName, content_type: file.mimeType, size_bytes: file.bytes.length },
-		{ idempotent: true },
+		{
+			idempotent: true,
+			expect: answerWith.fields('the upload slot', 'attachment_id', 'upload_url'),
+		},
 	);
 	const ticket = (answer.body ?? {}) as UploadTicket;
 	const requiredHeaders = ticket.required_headers ?? {};

@@ -1,5 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { answerWith } from '../shared';
+
 import { chert } from './transport';
 
 interface ChertPhoneNumber {
@@ -17,7 +19,9 @@ export async function searchPhoneNumbers(
 	// The same client as Create Chat: 429s waited out (briefly: the editor is waiting), errors in
 	// Chert's words.
 	const client = await chert.client(this, 0, 10_000);
-	const answer = await client.get('/phone-numbers');
+	const answer = await client.get('/phone-numbers', {
+		expect: answerWith.listIn('the list of phone numbers', 'phone_numbers'),
+	});
 	const numbers = ((answer.body as IDataObject)?.phone_numbers ?? []) as ChertPhoneNumber[];
 	const needle = (filter ?? '').replace(/[^\d+]/g, '');
 	const results = numbers

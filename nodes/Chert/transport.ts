@@ -56,6 +56,7 @@ const hintsByCode: Record<string, string> = {
 
 const hintsByStatus: Record<number, string> = {
 	401: hintsByCode['2004'],
+	403: "Chert refused this request for the credential's tenant. Check Tenant Slug and that the From number belongs to that tenant; if both are right, ask Chert's support, quoting the trace ID.",
 	404: 'Check Base URL in the Chert credential (it ends in /api/v1).',
 	409: 'A message with this idempotency key was already sent (for example by an earlier try of this node), so Chert did not send another. To send a new message on purpose, set a different Idempotency Key.',
 };

@@ -1,11 +1,14 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { defineProvider, type Answer, type Item } from '../shared';
+import { answerWith, defineProvider, type Answer, type Item } from '../shared';
 
 /** What every Fanvue request needs from the credential. */
 type FanvueConnection = { baseUrl: string; secrets: string[] };
 
 export const FANVUE_CREDENTIAL = 'chatProvidersFanvueOAuth2Api';
+
+/** What Fanvue answers a message it took (documented: `{messageUuid}`). */
+export const messageAnswer = answerWith.fields("the sent message's messageUuid", 'messageUuid');
 export const DEFAULT_API_VERSION = '2025-06-26';
 const DEFAULT_BASE_URL = 'https://api.fanvue.com';
 export const UUID_REGEX =
@@ -78,9 +81,11 @@ function failureHint(answer: Answer, body: IDataObject, call: FanvueCall): strin
 				: `Fanvue has retired API version "${call.apiVersion}". Set Options > API Version to a current version.`;
 		default:
 			if (answer.statusCode < 500) return undefined;
-			return call.twice
-				? `Fanvue had a problem handling the request. No retry was made, because a retry could ${call.twice}; check Fanvue and try again later.`
-				: 'Fanvue had a problem handling the request, even after the node retried it. Try again later.';
+			if (!call.twice) {
+				return 'Fanvue had a problem handling the request, even after the node retried it. Try again later.';
+			}
+			// A 503 turned the request away; any other server error says nothing about what was done.
+			return `Fanvue had a problem handling the request${answer.statusCode === 503 ? '' : ', and may have acted on it all the same'}. No retry was made, because a retry could ${call.twice}; check Fanvue and try again later.`;
 	}
 }
 

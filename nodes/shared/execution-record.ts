@@ -59,7 +59,9 @@ export type ItemState = 'sent' | 'uncertain';
 export class ExecutionRecord {
 	private readonly sent: Set<number>;
 	private readonly uncertain: Set<number>;
-	private complete: boolean;
+	/** Whether the earlier tries' record named every item they handled. Only what they left can be
+	 * incomplete: this try knows each of its own items, however long the saved text grows. */
+	private readonly earlierComplete: boolean;
 	/** What this try did, for the other retries to learn. */
 	private readonly done = new Map<number, ItemState>();
 
@@ -70,7 +72,7 @@ export class ExecutionRecord {
 		stored: unknown,
 	) {
 		const text = typeof stored === 'string' ? stored : '';
-		this.complete = !text.startsWith('!');
+		this.earlierComplete = !text.startsWith('!');
 		const [sent = '', uncertain = ''] = text.replace(/^!/, '').split(';');
 		this.sent = decodeRanges(sent);
 		this.uncertain = decodeRanges(uncertain);
@@ -138,8 +140,10 @@ export class ExecutionRecord {
 	/** What an earlier try did with the item, or undefined when it did not send it. */
 	stateOf(itemIndex: number): ItemState | undefined {
 		if (this.sent.has(itemIndex)) return 'sent';
-		if (this.uncertain.has(itemIndex) || !this.complete) return 'uncertain';
-		return undefined;
+		if (this.uncertain.has(itemIndex)) return 'uncertain';
+		// An item this try handled is in one of the two sets; the earlier tries' record may not name
+		// every item they handled.
+		return this.earlierComplete ? undefined : 'uncertain';
 	}
 
 	mark(itemIndex: number, state: ItemState): void {
@@ -152,8 +156,7 @@ export class ExecutionRecord {
 	private save(): void {
 		if (!this.customData) return;
 		let text = `${encodeRanges(this.sent)};${encodeRanges(this.uncertain)}`;
-		if (text.length > MAX_VALUE_LENGTH) {
-			this.complete = false;
+		if (!this.earlierComplete || text.length > MAX_VALUE_LENGTH) {
 			text = `!${text}`.slice(0, MAX_VALUE_LENGTH).replace(/[,;][^,;]*$/, '');
 		}
 		try {

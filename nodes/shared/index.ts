@@ -3,4 +3,5 @@
  * defineProvider, then build its operations, resources and searches from what it returns.
  */
 export { defineProvider } from './provider';
+export { answerWith } from './answer-shapes';
 export type { Answer, Client, Connection, Failure, Item, Operation } from './provider';

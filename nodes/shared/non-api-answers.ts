@@ -61,8 +61,8 @@ function htmlExcerpt(html: string): string {
 
 /**
  * A body that did not come from the provider's JSON API: a proxy's or CDN's HTML error page,
- * plain text, an empty body or JSON cut short. A 2xx counts only when it is an HTML page (a login
- * or landing page behind a wrong Base URL); an empty 2xx is a normal answer.
+ * plain text, an empty body or JSON cut short. For a 2xx, an empty body is left to the operation
+ * (a delete may answer 204; a create says what it needs by its expected answer shape).
  */
 export function describeNonApiAnswer(
 	answer: HttpAnswer,
@@ -76,8 +76,7 @@ export function describeNonApiAnswer(
 	const success = answer.statusCode >= 200 && answer.statusCode < 300;
 	const looksHtml = trimmed.startsWith('<') || contentType(answer).includes('html');
 	if (looksHtml && trimmed !== '') return { kind: 'an HTML page', excerpt: htmlExcerpt(trimmed) };
-	if (success) return undefined;
-	if (trimmed === '') return { kind: 'an empty body' };
+	if (trimmed === '') return success ? undefined : { kind: 'an empty body' };
 	if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
 		return { kind: 'broken JSON', excerpt: shorten(trimmed) };
 	}
@@ -93,10 +92,13 @@ export function nonApiFailure(
 ): ProviderFailure {
 	const reason = answer.statusMessage?.trim() || REASONS[answer.statusCode] || '';
 	const what = found.excerpt ? `${found.kind} ("${found.excerpt}")` : found.kind;
+	const success = answer.statusCode >= 200 && answer.statusCode < 300;
 	const source =
-		answer.statusCode >= 200 && answer.statusCode < 300
+		success && found.kind === 'an HTML page'
 			? `Check the Base URL in the ${api.name} credential: it may point at a website instead of ${api.name}'s API.`
-			: `Such answers come from a proxy, load balancer or CDN in front of ${api.name}, or from ${api.name} failing before its API could answer.`;
+			: success
+				? `Such answers come from a proxy in front of ${api.name}, or from ${api.name} failing while it answered: it may have acted on the request all the same.`
+				: `Such answers come from a proxy, load balancer or CDN in front of ${api.name}, or from ${api.name} failing before its API could answer.`;
 	// A provider's hint for 400 and 422 reads its validation body, which this answer does not have.
 	const hint =
 		answer.statusCode === 400 || answer.statusCode === 422 ? undefined : providerSaid.hint;

@@ -9,6 +9,7 @@ import {
 	type NodeApiError,
 } from 'n8n-workflow';
 
+import type { AnswerShape } from './answer-shapes';
 import { toNodeApiError, type ProviderFailure } from './errors';
 import type { ItemState } from './execution-record';
 import { itemOf, type Item } from './item';
@@ -84,6 +85,9 @@ export interface RequestOptions<Call> {
 	secrets?: string[];
 	/** False: sent without the credential (a pre-signed URL on another host). */
 	authenticated?: boolean;
+	/** What a 2xx answer must hold to be the result (`answerWith`): a 2xx without it (an empty
+	 * body, `null`, a list where an object was due, a field missing) becomes a clear error. */
+	expect?: AnswerShape;
 }
 
 /** Requests to one provider for one item: credential, secrets and waits already bound. */
@@ -271,6 +275,7 @@ export function defineProvider<C extends Connection, Call = undefined>(
 					},
 					idempotent: options.idempotent ?? method === 'GET',
 					authenticated: options.authenticated,
+					expect: options.expect,
 				},
 				{
 					itemIndex,

@@ -9,6 +9,7 @@ import {
 	type NodeApiError,
 } from 'n8n-workflow';
 
+import { unexpectedAnswerFailure, type AnswerShape } from './answer-shapes';
 import { toNodeApiError, type ProviderFailure } from './errors';
 import { itemSends } from './item-starts';
 import { describeNonApiAnswer, nonApiFailure } from './non-api-answers';
@@ -62,6 +63,8 @@ export interface ProviderRequest {
 	/** The request carries an idempotency key or a client-generated id, so sending it again
 	 * cannot create a second chat. Without it only 429s (refused before acting) are retried. */
 	idempotent: boolean;
+	/** What a 2xx answer must hold to be the result; a 2xx without it is an error. */
+	expect?: AnswerShape;
 }
 
 export interface RequestSettings {
@@ -261,7 +264,14 @@ export async function sendProviderRequest(
 		}
 
 		const notFromApi = describeNonApiAnswer(answer, settings.secrets);
-		if (answer.statusCode >= 200 && answer.statusCode < 300 && !notFromApi) return answer;
+		const success = answer.statusCode >= 200 && answer.statusCode < 300;
+		if (success && !notFromApi) {
+			if (!request.expect || request.expect.fits(answer.body)) return answer;
+			const acts = request.method !== 'GET';
+			throw fail(
+				unexpectedAnswerFailure(api.name, answer, request.expect, acts, request.idempotent),
+			);
+		}
 
 		if (refresh?.shouldRenew(answer.statusCode)) {
 			await refreshed(() => refresh.renew(generation, timeoutMs, signal));
@@ -286,6 +296,7 @@ export async function sendProviderRequest(
 
 		const failure = api.readFailure(answer);
 		const final = notFromApi ? nonApiFailure(api, answer, failure, notFromApi) : failure;
-		throw fail(markFailedAnswer(final, request.idempotent, answer.statusCode));
+		const brokenSuccess = success && notFromApi?.kind !== 'an HTML page';
+		throw fail(markFailedAnswer(final, request.idempotent, answer.statusCode, brokenSuccess));
 	}
 }

@@ -5,6 +5,16 @@ const E164_PATTERN = /^\+[1-9]\d{6,14}$/;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** An input problem found before any request was sent: names the field and the item. */
+const QUOTED_MAX = 80;
+
+/** A value quoted back in an error stays short: an expression can hand over 100,000 characters. */
+function shortenQuoted(problem: string): string {
+	return problem.replace(new RegExp(`"([^"]{${QUOTED_MAX + 1},})"`, 'g'), (_, value: string) => {
+		const head = [...value].slice(0, QUOTED_MAX - 20).join('');
+		return `"${head}…" (${value.length} characters)`;
+	});
+}
+
 export function invalidInput(
 	node: INode,
 	itemIndex: number,
@@ -12,7 +22,7 @@ export function invalidInput(
 	problem: string,
 	hint?: string,
 ): NodeOperationError {
-	return new NodeOperationError(node, `${field} ${problem} [item ${itemIndex}]`, {
+	return new NodeOperationError(node, `${field} ${shortenQuoted(problem)} [item ${itemIndex}]`, {
 		itemIndex,
 		description: hint,
 		level: 'warning',

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { chatwoot } from '../transport';
+import { chatwoot, createdContactAnswer } from '../transport';
 import {
 	attributesJsonOption,
 	CONTACT_FIELDS,
@@ -26,7 +26,11 @@ export const create = chatwoot.operation({
 		};
 		body.source_id = item.stableUuid('chatwoot-contact');
 		// Idempotent: Chatwoot returns the contact it already has for this source_id.
-		const answer = await client.post('/contacts', body, { idempotent: true, call: 'contact' });
+		const answer = await client.post('/contacts', body, {
+			idempotent: true,
+			call: 'contact',
+			expect: createdContactAnswer,
+		});
 		const contact = (answer.body ?? {}) as IDataObject;
 		return { ...contact, contactIdentifier: contact.source_id ?? body.source_id };
 	},

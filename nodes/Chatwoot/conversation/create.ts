@@ -1,9 +1,9 @@
 import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import type { Item } from '../../shared';
+import { answerWith, type Item } from '../../shared';
 import { readAttributes } from '../attributes';
 import { contactDescription, resolveContact, type ResolvedContact } from '../contact';
-import { chatwoot, type ChatwootClient } from '../transport';
+import { chatwoot, messageAnswer, type ChatwootClient } from '../transport';
 
 const conversationsPath = (contactIdentifier: string) =>
 	`/contacts/${encodeURIComponent(contactIdentifier)}/conversations`;
@@ -31,7 +31,7 @@ async function sendFirstMessage(
 	const answer = await client.post(
 		path,
 		{ content, echo_id: echoId },
-		{ idempotent: false, call: 'message' },
+		{ idempotent: false, call: 'message', expect: messageAnswer },
 	);
 	return { sent: true, echoId, message: answer.body as IDataObject };
 }
@@ -55,6 +55,7 @@ async function createConversation(
 	const answer = await client.post(path, attributes ? { custom_attributes: attributes } : {}, {
 		idempotent: false,
 		call: 'conversation',
+		expect: answerWith.fields("the created conversation's ID", 'id'),
 	});
 	const conversation = (answer.body ?? {}) as IDataObject;
 	const output: IDataObject = { ...conversation, contactIdentifier };
@@ -170,6 +171,7 @@ export const create = chatwoot.operation({
 		}
 		const answer = await client.get(conversationsPath(contactIdentifier), {
 			call: 'conversation',
+			expect: answerWith.list("the contact's conversations"),
 		});
 		const conversations = (Array.isArray(answer.body) ? answer.body : []) as IDataObject[];
 		const newest = conversations.reduce<IDataObject | undefined>(

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { answerWith } from '../../shared';
+
 import {
 	contactIdentifierField,
 	contactPath,
@@ -24,7 +26,11 @@ export const resolve = chatwoot.operation({
 		const answer = await client.post(
 			`${contactPath(contactIdentifier)}/conversations/${conversationId}/toggle_status`,
 			{},
-			{ idempotent: true, call: 'resolve' },
+			{
+				idempotent: true,
+				call: 'resolve',
+				expect: answerWith.fields("the conversation's ID", 'id'),
+			},
 		);
 		return { ...((answer.body ?? {}) as IDataObject), contactIdentifier };
 	},

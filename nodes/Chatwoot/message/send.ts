@@ -7,7 +7,7 @@ import {
 	readContactIdentifier,
 	readConversationId,
 } from '../contact';
-import { chatwoot } from '../transport';
+import { chatwoot, messageAnswer } from '../transport';
 
 export const send = chatwoot.operation({
 	value: 'send',
@@ -41,7 +41,7 @@ export const send = chatwoot.operation({
 		const answer = await client.post(
 			`${contactPath(contactIdentifier)}/conversations/${conversationId}/messages`,
 			{ content, echo_id: echoId },
-			{ idempotent: false, call: 'message' },
+			{ idempotent: false, call: 'message', expect: messageAnswer },
 		);
 		return { ...((answer.body ?? {}) as IDataObject), echoId, contactIdentifier };
 	},

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { answerWith } from '../../shared';
+
 import { checkParts, messagePartsProperty, partEntries, toChertParts } from '../parts';
 import { chert } from '../transport';
 
@@ -141,7 +143,11 @@ export const create = chert.operation({
 		};
 		if (to.length > 1 && subject) message.subject = subject;
 		// Idempotent: Chert answers a repeated key and body with the original chat and message.
-		const answer = await client.post('/chats', { from, to, message }, { idempotent: true });
+		const answer = await client.post(
+			'/chats',
+			{ from, to, message },
+			{ idempotent: true, expect: answerWith.fields("the created chat's ID", 'chat.id') },
+		);
 		const body = (answer.body ?? {}) as IDataObject;
 		return { chat: body.chat ?? null, message: body.message ?? null };
 	},

@@ -1,5 +1,7 @@
 import { NodeApiError, type IDataObject } from 'n8n-workflow';
 
+import { answerWith } from '../../shared';
+
 import { chatIdProperty, readChatId } from '../chatId';
 import { checkParts, messagePartsProperty, partEntries, toChertParts } from '../parts';
 import { chert, type ChertClient } from '../transport';
@@ -65,7 +67,11 @@ export const send = chert.operation({
 			.post(
 				`/chats/${encodeURIComponent(chatId)}/messages`,
 				{ message },
-				{ idempotent: true, call: { chatId } },
+				{
+					idempotent: true,
+					call: { chatId },
+					expect: answerWith.fields("the sent message's ID", 'message.id'),
+				},
 			)
 			.catch((error: unknown) =>
 				Promise.reject(ownKey ? error : sentByEarlierTry(error, client.error)),

@@ -2,8 +2,14 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { creatorLocator, fanLocator, readCreatorUuid } from '../creator';
 import { contentFields, readContent } from '../message/content';
-import type { Item } from '../../shared';
-import { apiVersionOption, fanvue, readApiVersion, type FanvueClient } from '../transport';
+import { answerWith, type Item } from '../../shared';
+import {
+	apiVersionOption,
+	fanvue,
+	messageAnswer,
+	readApiVersion,
+	type FanvueClient,
+} from '../transport';
 
 /** The fan and, in agency mode, the creator the chat is for: checked before anything is sent. */
 function readTarget(item: Item): { fanUuid: string; creatorUuid: string | undefined } {
@@ -34,6 +40,7 @@ async function sendFirstMessage(
 				notFoundHint: "Fanvue did not find the chat it just opened: check the fan's UUID.",
 				twice: 'send the message twice',
 			},
+			expect: messageAnswer,
 		});
 		const messageUuid = (answer.body as IDataObject | undefined)?.messageUuid;
 		return { sent: true, messageUuid: typeof messageUuid === 'string' ? messageUuid : null };
@@ -123,6 +130,8 @@ export const create = fanvue.operation({
 						: "Check the fan's UUID: pick the fan from the list, or copy the UUID from Fanvue.",
 					twice: 'open the chat twice',
 				},
+				// Fanvue confirms with {message} and no chat ID: chats are keyed by the fan.
+				expect: answerWith.object("Fanvue's confirmation"),
 			},
 		);
 		const message = (answer.body as IDataObject | undefined)?.message;

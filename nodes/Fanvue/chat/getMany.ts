@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { answerWith } from '../../shared';
 import { creatorLocator, readCreatorUuid } from '../creator';
 import { apiVersionOption, fanvue, readApiVersion } from '../transport';
 
@@ -88,7 +89,11 @@ export const getMany = fanvue.operation({
 		for (let page = 1; chats.length < limit; page++) {
 			const qs: IDataObject = { page, size: PAGE_SIZE };
 			if (search && !creatorUuid) qs.search = search;
-			const answer = await client.get(path, { qs, call });
+			const answer = await client.get(path, {
+				qs,
+				call,
+				expect: answerWith.listIn('the list of chats', 'data'),
+			});
 			const body = (answer.body ?? {}) as IDataObject;
 			const data = (Array.isArray(body.data) ? body.data : []) as IDataObject[];
 			for (const chat of data) {

@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import type { Item } from '../../shared';
 import { creatorLocator, fanLocator, readCreatorUuid } from '../creator';
-import { apiVersionOption, fanvue, readApiVersion } from '../transport';
+import { apiVersionOption, fanvue, messageAnswer, readApiVersion } from '../transport';
 import { contentFields, readContent } from './content';
 
 /** The fan and, in agency mode, the creator: checked before anything is sent. */
@@ -79,6 +79,7 @@ export const send = fanvue.operation({
 					: "Check the fan's UUID and that a chat with this fan exists (Create Chat first).",
 				twice: 'send the message twice',
 			},
+			expect: messageAnswer,
 		});
 		const messageUuid = (answer.body as IDataObject | undefined)?.messageUuid;
 		return {

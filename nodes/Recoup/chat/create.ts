@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { recoup } from '../transport';
-import { artistLocator, toChat } from './fields';
+import { artistLocator, chatAnswer, toChat } from './fields';
 
 export const create = recoup.operation({
 	value: 'create',
@@ -66,7 +66,10 @@ export const create = recoup.operation({
 		if (topic) body.topic = topic;
 		if (firstMessage) body.firstMessage = firstMessage;
 		// Idempotent: Recoup upserts on the chat ID, so a retry cannot create a second chat.
-		const answer = await client.post('/api/chats', body, { idempotent: true });
+		const answer = await client.post('/api/chats', body, {
+			idempotent: true,
+			expect: chatAnswer,
+		});
 		return toChat(answer.body);
 	},
 });

@@ -1,5 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
+import { answerWith } from '../../shared';
+
 export const UUID_REGEX =
 	'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
@@ -49,6 +51,9 @@ export const chatIdField: INodeProperties = {
 function objectOf(value: unknown): IDataObject {
 	return (value && typeof value === 'object' && !Array.isArray(value) ? value : {}) as IDataObject;
 }
+
+/** A chat answer in either of Recoup's shapes (see toChat) holds the chat's ID. */
+export const chatAnswer = answerWith.anyField("the chat's ID", 'id', 'chat.id');
 
 /**
  * One chat shape, whichever of its documented answers Recoup sends (camelCase with a title, or

@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { answerWith } from '../../shared';
+
 import { recoup } from '../transport';
 import { artistLocator, listIn, toChat } from './fields';
 
@@ -36,7 +38,10 @@ export const getMany = recoup.operation({
 		if (accountId) qs.account_id = accountId;
 		if (artistId) qs.artist_account_id = artistId;
 		// One answer holds every chat: Recoup's list has no pages.
-		const answer = await client.get('/api/chats', { qs });
+		const answer = await client.get('/api/chats', {
+			qs,
+			expect: answerWith.listIn('the list of chats', 'chats'),
+		});
 		return listIn(answer.body, 'chats').slice(0, limit).map(toChat);
 	},
 });

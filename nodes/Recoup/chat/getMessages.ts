@@ -1,5 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { answerWith } from '../../shared';
+
 import { recoup } from '../transport';
 import { chatIdField, listIn } from './fields';
 
@@ -43,7 +45,10 @@ export const getMessages = recoup.operation({
 	async execute(item, client) {
 		const chatId = item.read.requiredUuid(item.param('chatId'), 'Chat ID');
 		const limit = item.limit();
-		const answer = await client.get(`/api/chats/${chatId}/messages`, { call: 'existing chat' });
+		const answer = await client.get(`/api/chats/${chatId}/messages`, {
+			call: 'existing chat',
+			expect: answerWith.listIn("the chat's messages", 'data'),
+		});
 		return listIn(answer.body, 'data').slice(0, limit).map(toMessage);
 	},
 });

@@ -1,5 +1,5 @@
 import { recoup } from '../transport';
-import { chatIdField, toChat } from './fields';
+import { chatAnswer, chatIdField, toChat } from './fields';
 
 // Recoup's own limits (PATCH /api/chats): checked here so a wrong topic costs no request.
 const MIN_TOPIC = 3;
@@ -38,7 +38,7 @@ export const updateTopic = recoup.operation({
 		const answer = await client.patch(
 			'/api/chats',
 			{ chatId, topic },
-			{ idempotent: true, call: 'existing chat' },
+			{ idempotent: true, call: 'existing chat', expect: chatAnswer },
 		);
 		return toChat(answer.body);
 	},

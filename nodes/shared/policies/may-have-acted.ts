@@ -30,14 +30,17 @@ export function markUnansweredRequest(
 
 /**
  * A server error while creating says nothing about whether the provider acted first; a 503 is an
- * unavailable service that turned the request away.
+ * unavailable service that turned the request away. Nor does a 2xx whose body is plain text or
+ * JSON cut short (`brokenSuccess`): the provider said it acted, then the answer went wrong.
  */
 export function markFailedAnswer(
 	failure: ProviderFailure,
 	idempotent: boolean,
 	statusCode: number,
+	brokenSuccess = false,
 ): ProviderFailure {
-	if (idempotent || statusCode < 500 || statusCode === 503) return failure;
+	if (idempotent) return failure;
+	if (!brokenSuccess && (statusCode < 500 || statusCode === 503)) return failure;
 	return { ...failure, details: { ...failure.details, [MAY_HAVE_ACTED]: true } };
 }
 
