@@ -29,6 +29,8 @@ export class RequestPacer {
 	/** The documented refill rate, until the provider's headers tell the real one. */
 	private readonly documentedRefillPerMs: number;
 	private refillPerMs: number;
+	/** The highest refill rate the headers showed since the last 429 (each reading errs low). */
+	private readRefillPerMs = 0;
 	private tokens: number;
 	private lastRefill = Date.now();
 	private blockedUntil = 0;
@@ -90,6 +92,7 @@ export class RequestPacer {
 		// The rate read from the headers let a 429 through: back to the documented one until the
 		// next reading.
 		this.refillPerMs = this.documentedRefillPerMs;
+		this.readRefillPerMs = 0;
 	}
 
 	private observe(reading: RateLimitReading): void {
@@ -98,10 +101,19 @@ export class RequestPacer {
 		// The provider's own count wins over our estimate, in both directions.
 		if (reading.limit !== undefined && reading.limit > 0) this.capacity = reading.limit;
 		const readRate = refillRateOf(reading, this.lastRefill);
-		if (readRate !== undefined && this.documentedRefillPerMs > 0) this.refillPerMs = readRate;
+		if (readRate !== undefined && this.documentedRefillPerMs > 0) {
+			// Every reading rounds against us, each by a different amount: the highest is the closest.
+			this.readRefillPerMs = Math.max(this.readRefillPerMs, readRate);
+			this.refillPerMs = this.readRefillPerMs;
+		}
 		if (reading.remaining !== undefined) {
-			// Requests still in flight will spend from what the provider reported as left.
-			this.tokens = Math.min(this.capacity, Math.max(0, reading.remaining - this.inFlight));
+			// Requests still in flight will spend from what the provider reported as left. Remaining
+			// is rounded down and counted before the answer travelled back: our own count, when it is
+			// within the one token above it, keeps that fraction and the refill since; outside it the
+			// provider's count wins, in both directions.
+			const atLeast = Math.max(0, reading.remaining - this.inFlight);
+			const ours = this.tokens >= atLeast && this.tokens < atLeast + 1;
+			this.tokens = Math.min(this.capacity, ours ? this.tokens : atLeast);
 			// With a documented refill rate the next token is near; without one, wait for the reset.
 			if (reading.remaining <= 0 && reading.resetAt !== undefined && this.refillPerMs <= 0) {
 				this.blockUntil(reading.resetAt);
