@@ -41,6 +41,7 @@ const ALL = ['recoup', 'chert', 'chatwoot', 'fanvue'];
 const PLANS = {
 	full: {
 		throughput: { providers: ALL, items: 1000, repeat: 3 },
+		send: { providers: ALL, items: 1000, repeat: 3 },
 		single: { providers: ALL, repeat: 5 },
 		rateLimit: { items: 60, requests: 20, perMs: 6000, repeat: 3 },
 		refill: { slower: 2 },
@@ -49,6 +50,7 @@ const PLANS = {
 	},
 	quick: {
 		throughput: { providers: ['recoup', 'fanvue'], items: 200, repeat: 1 },
+		send: { providers: ['chatwoot', 'chert'], items: 200, repeat: 1 },
 		single: { providers: ALL, repeat: 2 },
 		rateLimit: { items: 20, requests: 5, perMs: 2000, repeat: 1 },
 		refill: { slower: 2 },
@@ -57,6 +59,7 @@ const PLANS = {
 	// Checks the script itself in seconds; its figures mean nothing.
 	smoke: {
 		throughput: { providers: ALL, items: 5, repeat: 1 },
+		send: { providers: ALL, items: 5, repeat: 1 },
 		single: { providers: ALL, repeat: 1 },
 		rateLimit: { items: 6, requests: 3, perMs: 1000, repeat: 1 },
 		refill: { slower: 2 },
@@ -163,6 +166,7 @@ async function main() {
 		const scenarios = [
 			{ number: 2, name: 'one item', measure: () => singleItem(bench, context) },
 			{ number: 1, name: 'throughput', measure: () => throughput(bench, context) },
+			{ number: 7, name: 'send', measure: () => throughput(bench, context, 'send') },
 			{ number: 3, name: 'rate limit', measure: () => rateLimited(bench, own('limited')) },
 			{
 				number: 6,
@@ -180,6 +184,7 @@ async function main() {
 			4: (result) => report.expiredTokens(result),
 			5: (result) => report.scale(result),
 			6: (result) => report.rateLimited(result),
+			7: (result) => report.throughput(result),
 		};
 		const measured = new Map();
 		for (const { number, name, measure } of scenarios) {

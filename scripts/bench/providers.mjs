@@ -8,6 +8,7 @@ export const lead = {
 	phone: (i) => `+1415${String(i).padStart(7, '0')}`,
 	fanUuid: (i) => `f1000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
 	sourceId: (i) => `lead-${String(i).padStart(6, '0')}`,
+	chatId: (i) => `c1000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
 };
 
 /** A Code node's JavaScript emitting `count` leads, as a CRM export or a form backlog would. */
@@ -24,6 +25,8 @@ for (let i = 0; i < ${count}; i++) {
 			email: 'lead' + n + '@example.com',
 			phone: '+1415' + String(i).padStart(7, '0'),
 			fanUuid: 'f1000000-0000-4000-8000-' + String(i).padStart(12, '0'),
+			chatId: 'c1000000-0000-4000-8000-' + String(i).padStart(12, '0'),
+			conversationId: i + 1,
 			artistId,
 			topic: 'Lead ' + n + ': spring tour plan',
 			message: 'Hi Lead ' + n + ', thanks for asking about the spring tour dates.',
@@ -94,6 +97,39 @@ export const providers = {
 			};
 		},
 		count: (fake) => tally([...fake.chats.values()].map((chat) => chat.topic)),
+		/** The follow-up write: rename a chat the lead already has. */
+		send: {
+			operation: 'Chat → Update Topic',
+			seed(fake, count) {
+				for (let i = 0; i < count; i++) fake.addChat({ id: lead.chatId(i) });
+			},
+			parameters: () => ({
+				resource: 'chat',
+				operation: 'updateTopic',
+				chatId: '={{ $json.chatId }}',
+				topic: '={{ $json.topic }}',
+				options: {},
+			}),
+			http: (fake, credentialId) => {
+				const auth = headerAuth(credentialId);
+				return {
+					parameters: {
+						method: 'PATCH',
+						url: `${fake.baseUrl}/api/chats`,
+						...auth.parameters,
+						...jsonBody('{ chatId: $json.chatId, topic: $json.topic }'),
+						options: {},
+					},
+					credentials: auth.credentials,
+				};
+			},
+			// A rename leaves no new object: each PATCH beyond one per chat counts as a duplicate.
+			count: (fake) => ({
+				created: [...fake.chats.values()].filter((chat) => chat.topic).length,
+				duplicates: tally(fake.requestsTo('PATCH', '/api/chats').map((r) => r.body?.chatId))
+					.duplicates,
+			}),
+		},
 	},
 
 	chert: {
@@ -141,6 +177,39 @@ export const providers = {
 			};
 		},
 		count: (fake) => tally([...fake.chats.values()].map((chat) => chat.to[0])),
+		send: {
+			operation: 'Message → Send',
+			seed(fake, count) {
+				const tenant = fake.singleTenant.tenants[0].slug;
+				for (let i = 0; i < count; i++) {
+					const id = lead.chatId(i);
+					fake.chats.set(id, { id, tenant, from: '+15555550100', to: [lead.phone(i)] });
+				}
+			},
+			parameters: () => ({
+				resource: 'message',
+				operation: 'send',
+				chatId: '={{ $json.chatId }}',
+				parts: { part: [{ type: 'text', text: '={{ $json.message }}' }] },
+				options: {},
+			}),
+			http: (fake, credentialId) => {
+				const auth = headerAuth(credentialId);
+				return {
+					parameters: {
+						method: 'POST',
+						url: `=${fake.apiBaseUrl}/chats/{{ $json.chatId }}/messages`,
+						...auth.parameters,
+						...jsonBody(
+							"{ message: { parts: [{ type: 'text', value: $json.message }], idempotency_key: 'bench-' + $json.leadId } }",
+						),
+						options: {},
+					},
+					credentials: auth.credentials,
+				};
+			},
+			count: (fake) => tally(fake.messages.map((message) => message.chatId)),
+		},
 	},
 
 	chatwoot: {
@@ -198,6 +267,42 @@ export const providers = {
 			},
 		}),
 		count: (fake) => tally(fake.conversations.map((conversation) => conversation.sourceId)),
+		send: {
+			operation: 'Message → Send',
+			/** The contacts, and conversation i + 1 open for lead i. */
+			seed(fake, count) {
+				providers.chatwoot.seed(fake, count);
+				for (let i = 0; i < count; i++) {
+					fake.conversations.push({
+						id: i + 1,
+						uuid: `b1000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+						inboxIdentifier: providers.chatwoot.inbox,
+						sourceId: lead.sourceId(i),
+						contactId: fake.contactInboxes[i].contactId,
+						custom_attributes: {},
+						status: 'open',
+						messages: [],
+					});
+				}
+			},
+			parameters: () => ({
+				resource: 'message',
+				operation: 'send',
+				contactIdentifier: '={{ $json.sourceId }}',
+				conversationId: '={{ $json.conversationId }}',
+				content: '={{ $json.message }}',
+				options: {},
+			}),
+			http: (fake) => ({
+				parameters: {
+					method: 'POST',
+					url: `=${fake.baseUrl}/public/api/v1/inboxes/${providers.chatwoot.inbox}/contacts/{{ $json.sourceId }}/conversations/{{ $json.conversationId }}/messages`,
+					...jsonBody('{ content: $json.message }'),
+					options: {},
+				},
+			}),
+			count: (fake) => tally(fake.conversations.flatMap((c) => c.messages.map(() => c.sourceId))),
+		},
 	},
 
 	fanvue: {
@@ -264,5 +369,32 @@ export const providers = {
 			credentials: { oAuth2Api: { id: credentialId, name: credentialId } },
 		}),
 		count: (fake) => tally(fake.chats.map((chat) => chat.split('/')[1])),
+		send: {
+			operation: 'Message → Send',
+			seed: (fake, count) => providers.fanvue.seed(fake, count),
+			parameters: () => ({
+				resource: 'message',
+				operation: 'send',
+				fan: locator('id', '={{ $json.fanUuid }}'),
+				text: '={{ $json.message }}',
+				options: {},
+			}),
+			http: (fake, credentialId) => ({
+				parameters: {
+					method: 'POST',
+					url: `=${fake.baseUrl}/chats/{{ $json.fanUuid }}/message`,
+					authentication: 'genericCredentialType',
+					genericAuthType: 'oAuth2Api',
+					sendHeaders: true,
+					headerParameters: {
+						parameters: [{ name: 'X-Fanvue-API-Version', value: fake.currentVersion }],
+					},
+					...jsonBody('{ text: $json.message }'),
+					options: {},
+				},
+				credentials: { oAuth2Api: { id: credentialId, name: credentialId } },
+			}),
+			count: (fake) => tally(fake.messages.map((message) => message.chat)),
+		},
 	},
 };

@@ -8,6 +8,10 @@ import { median, ratio } from './stats.mjs';
 export const LATENCY_MS = 50;
 const HTTP_NODE = 'HTTP Request';
 
+/** What a scenario's items do: create (the provider's first call) or `send` (its follow-up). */
+const requestOf = (providerId, kind) =>
+	kind === 'send' ? providers[providerId].send : providers[providerId];
+
 /** What the two sides of every scenario share: the runner, the fakes and saved workflows. */
 export class Bench {
 	constructor({ runner, log }) {
@@ -22,19 +26,19 @@ export class Bench {
 		this.setups.set(fake, setup);
 	}
 
-	ourNode(providerId, credentialId) {
+	ourNode(providerId, credentialId, kind) {
 		const provider = providers[providerId];
 		return {
 			name: provider.name,
 			type: `${packageName}.${provider.nodeType}`,
 			typeVersion: 1,
-			parameters: provider.parameters(),
+			parameters: requestOf(providerId, kind).parameters(),
 			credentials: { [provider.credentialType]: { id: credentialId, name: credentialId } },
 		};
 	}
 
-	httpNode(providerId, fake, credentialId, settings = {}) {
-		const { parameters, credentials } = providers[providerId].http(fake, credentialId);
+	httpNode(providerId, fake, credentialId, settings = {}, kind) {
+		const { parameters, credentials } = requestOf(providerId, kind).http(fake, credentialId);
 		return {
 			name: HTTP_NODE,
 			type: 'n8n-nodes-base.httpRequest',
@@ -58,16 +62,16 @@ export class Bench {
 	 * One run on a fresh fake: reset, seeded for `count` items, 50 ms latency. Returns n8n's
 	 * figures and what the fake saw: objects created per item, duplicates, requests, 429s.
 	 */
-	async run({ label, key, count, node, providerId, fake, prepare }) {
-		const provider = providers[providerId];
+	async run({ label, key, count, node, providerId, fake, prepare, kind }) {
+		const request = requestOf(providerId, kind);
 		const workflow = await this.workflow(key, count, node);
 		fake.reset();
-		provider.seed(fake, count);
+		request.seed(fake, count);
 		fake.latencyMs = LATENCY_MS;
 		this.setups.get(fake)?.(fake);
 		prepare?.(fake);
 		const result = await this.runner.run(workflow, node.name);
-		const { created, duplicates } = provider.count(fake);
+		const { created, duplicates } = request.count(fake);
 		const outcome = {
 			label,
 			count,
@@ -130,42 +134,47 @@ export function summarize(runs) {
 /** Our node and the HTTP Request node, alternating which goes first, `repeat` times each. */
 async function pair(
 	bench,
-	{ providerId, fake, count, repeat, ourCredential, httpCredential, key },
+	{ providerId, fake, count, repeat, ourCredential, httpCredential, key, kind },
 ) {
 	const sides = {
 		ours: {
 			label: `${providers[providerId].name} node`,
 			key: `${key} ours`,
-			node: bench.ourNode(providerId, ourCredential),
+			node: bench.ourNode(providerId, ourCredential, kind),
 		},
 		http: {
 			label: 'HTTP Request node',
 			key: `${key} http`,
-			node: bench.httpNode(providerId, fake, httpCredential),
+			node: bench.httpNode(providerId, fake, httpCredential, {}, kind),
 		},
 	};
 	const runs = { ours: [], http: [] };
 	for (let round = 0; round < repeat; round++) {
 		for (const side of round % 2 === 0 ? ['ours', 'http'] : ['http', 'ours']) {
-			runs[side].push(await bench.run({ ...sides[side], count, providerId, fake }));
+			runs[side].push(await bench.run({ ...sides[side], count, providerId, fake, kind }));
 		}
 	}
 	return { ours: summarize(runs.ours), http: summarize(runs.http) };
 }
 
-/** 1. No rate limit, 50 ms latency: throughput and n8n's peak memory. */
-export async function throughput(bench, { fakes, credentials, plan }) {
+/**
+ * 1. No rate limit, 50 ms latency: throughput and n8n's peak memory. `kind` 'send' (7.): each
+ * item's follow-up into what it already has (a message, Recoup's rename) instead of a create.
+ */
+export async function throughput(bench, { fakes, credentials, plan }, kind) {
+	const { providers: ids, items, repeat } = kind === 'send' ? plan.send : plan.throughput;
 	const results = [];
-	for (const providerId of plan.throughput.providers) {
-		bench.log(`  ${providers[providerId].name}, ${plan.throughput.items} items`);
+	for (const providerId of ids) {
+		bench.log(`  ${providers[providerId].name}, ${items} items`);
 		const { ours, http } = await pair(bench, {
 			providerId,
 			fake: fakes[providerId],
-			count: plan.throughput.items,
-			repeat: plan.throughput.repeat,
+			count: items,
+			repeat,
 			ourCredential: credentials[providerId].ours,
 			httpCredential: credentials[providerId].http,
-			key: `throughput ${providerId} ${plan.throughput.items}`,
+			key: `${kind ?? 'throughput'} ${providerId} ${items}`,
+			kind,
 		});
 		results.push({
 			providerId,
@@ -175,7 +184,7 @@ export async function throughput(bench, { fakes, credentials, plan }) {
 			memory: ratio(ours.peakKb, http.peakKb),
 		});
 	}
-	return { items: plan.throughput.items, repeat: plan.throughput.repeat, results };
+	return { items, repeat, kind, results };
 }
 
 /** 2. One item: how long the node takes. */
