@@ -38,6 +38,8 @@ export class RequestPacer {
 	/** False until the provider's headers have been read: until then one request goes alone. */
 	private calibrated: boolean;
 	private queue: Promise<void> = Promise.resolve();
+	/** Callers in the queue, waiting for their turn. */
+	private queued = 0;
 	private releaseWaiters: Array<() => void> = [];
 
 	constructor(published: PublishedRateLimit | undefined, reportsLimits: boolean) {
@@ -58,13 +60,18 @@ export class RequestPacer {
 	 * after the execution is cancelled. A caller that gave up never takes a turn later on.
 	 */
 	async acquire(deadline: number, signal?: AbortSignal): Promise<void> {
+		if (signal?.aborted) throw new ExecutionCancelledError();
+		// Nobody ahead and a token at hand: the turn is now, with no wait to bound (no timer, no
+		// cancel listener per request).
+		if (this.queued === 0 && this.takeNow()) return;
 		let abandoned = false;
+		this.queued++;
 		const turn = this.queue.then(async () => {
 			if (abandoned) return;
 			await this.takeToken(deadline, signal);
 			if (abandoned) this.release();
 		});
-		this.queue = turn.catch(() => undefined);
+		this.queue = turn.catch(() => undefined).finally(() => this.queued--);
 		const failure = await waitAtMost(turn, deadline, signal).then(
 			() => undefined,
 			(error: unknown) => error,
@@ -141,6 +148,16 @@ export class RequestPacer {
 		throw failure instanceof WaitTimeoutError ? new RateLimitWaitTooLongError(deadline) : failure;
 	}
 
+	/** Takes a token if one is there now and nothing holds requests back. */
+	private takeNow(): boolean {
+		this.refill();
+		if (Date.now() < this.blockedUntil || (!this.calibrated && this.inFlight > 0)) return false;
+		if (this.tokens < 1) return false;
+		this.tokens -= 1;
+		this.inFlight += 1;
+		return true;
+	}
+
 	private async takeToken(deadline: number, signal?: AbortSignal): Promise<void> {
 		for (;;) {
 			if (signal?.aborted) throw new ExecutionCancelledError();
@@ -155,11 +172,7 @@ export class RequestPacer {
 				await this.nextRelease(deadline, signal);
 				continue;
 			}
-			if (this.tokens >= 1) {
-				this.tokens -= 1;
-				this.inFlight += 1;
-				return;
-			}
+			if (this.takeNow()) return;
 			if (this.refillPerMs > 0) {
 				const waitMs = Math.ceil((1 - this.tokens) / this.refillPerMs);
 				if (now + waitMs > deadline) throw new RateLimitWaitTooLongError(now + waitMs);
