@@ -14,9 +14,11 @@ const requestOf = (providerId, kind) =>
 
 /** What the two sides of every scenario share: the runner, the fakes and saved workflows. */
 export class Bench {
-	constructor({ runner, log }) {
+	/** `fresh`: per provider, credentials for runs that each need the provider's whole budget. */
+	constructor({ runner, log, fresh = {} }) {
 		this.runner = runner;
 		this.log = log;
+		this.fresh = fresh;
 		this.saved = new Map();
 		this.setups = new Map();
 	}
@@ -59,6 +61,26 @@ export class Bench {
 	}
 
 	/**
+	 * Our node paces by the limit its provider documents, per credential and n8n process: where
+	 * the benchmark would spend more than that budget (Chatwoot: 3,000 requests a minute), each of
+	 * our node's runs gets a credential of its own, so that every run starts with the whole budget,
+	 * as one run a minute would. The HTTP Request node keeps no budget.
+	 */
+	withBudget(workflow, providerId) {
+		const pool = this.fresh[providerId];
+		const provider = providers[providerId];
+		const ours = workflow.nodes.find((node) => node.credentials?.[provider.credentialType]);
+		if (!pool?.length || !ours) return workflow;
+		this.used = ((this.used ?? 0) + 1) % pool.length;
+		const id = pool[this.used];
+		const node = { ...ours, credentials: { [provider.credentialType]: { id, name: id } } };
+		return {
+			...workflow,
+			nodes: workflow.nodes.map((entry) => (entry === ours ? node : entry)),
+		};
+	}
+
+	/**
 	 * One run on a fresh fake: reset, seeded for `count` items, 50 ms latency. Returns n8n's
 	 * figures and what the fake saw: objects created per item, duplicates, requests, 429s.
 	 */
@@ -70,7 +92,7 @@ export class Bench {
 		fake.latencyMs = LATENCY_MS;
 		this.setups.get(fake)?.(fake);
 		prepare?.(fake);
-		const result = await this.runner.run(workflow, node.name);
+		const result = await this.runner.run(this.withBudget(workflow, providerId), node.name);
 		const { created, duplicates } = request.count(fake);
 		const outcome = {
 			label,
