@@ -40,21 +40,40 @@ return items;`;
 
 const locator = (mode, value) => ({ __rl: true, mode, value });
 
-function jsonBody(expression) {
+/**
+ * The HTTP Request node (4.2) sending `body` (a JavaScript expression over $json) as JSON, signed
+ * with n8n's generic credential `authType` (none without a credential) and `headers`.
+ */
+function httpRequest(method, url, body, { authType, credentialId, headers } = {}) {
 	return {
-		sendBody: true,
-		contentType: 'json',
-		specifyBody: 'json',
-		jsonBody: `={{ JSON.stringify(${expression}) }}`,
+		parameters: {
+			method,
+			url,
+			...(authType ? { authentication: 'genericCredentialType', genericAuthType: authType } : {}),
+			...(headers
+				? {
+						sendHeaders: true,
+						headerParameters: {
+							parameters: Object.entries(headers).map(([name, value]) => ({ name, value })),
+						},
+					}
+				: {}),
+			sendBody: true,
+			contentType: 'json',
+			specifyBody: 'json',
+			jsonBody: `={{ JSON.stringify(${body}) }}`,
+			options: {},
+		},
+		...(authType ? { credentials: { [authType]: { id: credentialId, name: credentialId } } } : {}),
 	};
 }
 
-function headerAuth(credentialId) {
-	return {
-		parameters: { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' },
-		credentials: { httpHeaderAuth: { id: credentialId, name: credentialId } },
-	};
-}
+const headerAuth = (credentialId) => ({ authType: 'httpHeaderAuth', credentialId });
+const fanvueAuth = (fake, credentialId) => ({
+	authType: 'oAuth2Api',
+	credentialId,
+	headers: { 'X-Fanvue-API-Version': fake.currentVersion },
+});
 
 /** How many distinct items the fake holds an object for, and how many objects beyond that. */
 function tally(keys) {
@@ -83,19 +102,13 @@ export const providers = {
 			topic: '={{ $json.topic }}',
 			options: {},
 		}),
-		http: (fake, credentialId) => {
-			const auth = headerAuth(credentialId);
-			return {
-				parameters: {
-					method: 'POST',
-					url: `${fake.baseUrl}/api/chats`,
-					...auth.parameters,
-					...jsonBody('{ artistId: $json.artistId, topic: $json.topic }'),
-					options: {},
-				},
-				credentials: auth.credentials,
-			};
-		},
+		http: (fake, credentialId) =>
+			httpRequest(
+				'POST',
+				`${fake.baseUrl}/api/chats`,
+				'{ artistId: $json.artistId, topic: $json.topic }',
+				headerAuth(credentialId),
+			),
 		count: (fake) => tally([...fake.chats.values()].map((chat) => chat.topic)),
 		/** The follow-up write: rename a chat the lead already has. */
 		send: {
@@ -110,19 +123,13 @@ export const providers = {
 				topic: '={{ $json.topic }}',
 				options: {},
 			}),
-			http: (fake, credentialId) => {
-				const auth = headerAuth(credentialId);
-				return {
-					parameters: {
-						method: 'PATCH',
-						url: `${fake.baseUrl}/api/chats`,
-						...auth.parameters,
-						...jsonBody('{ chatId: $json.chatId, topic: $json.topic }'),
-						options: {},
-					},
-					credentials: auth.credentials,
-				};
-			},
+			http: (fake, credentialId) =>
+				httpRequest(
+					'PATCH',
+					`${fake.baseUrl}/api/chats`,
+					'{ chatId: $json.chatId, topic: $json.topic }',
+					headerAuth(credentialId),
+				),
 			// A rename leaves no new object: each PATCH beyond one per chat counts as a duplicate.
 			count: (fake) => ({
 				created: [...fake.chats.values()].filter((chat) => chat.topic).length,
@@ -161,21 +168,13 @@ export const providers = {
 			parts: { part: [{ type: 'text', text: '={{ $json.message }}' }] },
 			options: {},
 		}),
-		http: (fake, credentialId) => {
-			const auth = headerAuth(credentialId);
-			return {
-				parameters: {
-					method: 'POST',
-					url: `${fake.apiBaseUrl}/chats`,
-					...auth.parameters,
-					...jsonBody(
-						"{ from: '+15555550100', to: [$json.phone], message: { parts: [{ type: 'text', value: $json.message }] } }",
-					),
-					options: {},
-				},
-				credentials: auth.credentials,
-			};
-		},
+		http: (fake, credentialId) =>
+			httpRequest(
+				'POST',
+				`${fake.apiBaseUrl}/chats`,
+				"{ from: '+15555550100', to: [$json.phone], message: { parts: [{ type: 'text', value: $json.message }] } }",
+				headerAuth(credentialId),
+			),
 		count: (fake) => tally([...fake.chats.values()].map((chat) => chat.to[0])),
 		send: {
 			operation: 'Message → Send',
@@ -193,21 +192,13 @@ export const providers = {
 				parts: { part: [{ type: 'text', text: '={{ $json.message }}' }] },
 				options: {},
 			}),
-			http: (fake, credentialId) => {
-				const auth = headerAuth(credentialId);
-				return {
-					parameters: {
-						method: 'POST',
-						url: `=${fake.apiBaseUrl}/chats/{{ $json.chatId }}/messages`,
-						...auth.parameters,
-						...jsonBody(
-							"{ message: { parts: [{ type: 'text', value: $json.message }], idempotency_key: 'bench-' + $json.leadId } }",
-						),
-						options: {},
-					},
-					credentials: auth.credentials,
-				};
-			},
+			http: (fake, credentialId) =>
+				httpRequest(
+					'POST',
+					`=${fake.apiBaseUrl}/chats/{{ $json.chatId }}/messages`,
+					"{ message: { parts: [{ type: 'text', value: $json.message }], idempotency_key: 'bench-' + $json.leadId } }",
+					headerAuth(credentialId),
+				),
 			count: (fake) => tally(fake.messages.map((message) => message.chatId)),
 		},
 	},
@@ -261,14 +252,12 @@ export const providers = {
 			customAttributes: { attribute: [{ key: 'lead_id', value: '={{ $json.leadId }}' }] },
 			options: {},
 		}),
-		http: (fake) => ({
-			parameters: {
-				method: 'POST',
-				url: `=${fake.baseUrl}/public/api/v1/inboxes/${providers.chatwoot.inbox}/contacts/{{ $json.sourceId }}/conversations`,
-				...jsonBody('{ custom_attributes: { lead_id: $json.leadId } }'),
-				options: {},
-			},
-		}),
+		http: (fake) =>
+			httpRequest(
+				'POST',
+				`=${fake.baseUrl}/public/api/v1/inboxes/${providers.chatwoot.inbox}/contacts/{{ $json.sourceId }}/conversations`,
+				'{ custom_attributes: { lead_id: $json.leadId } }',
+			),
 		count: (fake) => tally(fake.conversations.map((conversation) => conversation.sourceId)),
 		send: {
 			operation: 'Message → Send',
@@ -296,14 +285,12 @@ export const providers = {
 				content: '={{ $json.message }}',
 				options: {},
 			}),
-			http: (fake) => ({
-				parameters: {
-					method: 'POST',
-					url: `=${fake.baseUrl}/public/api/v1/inboxes/${providers.chatwoot.inbox}/contacts/{{ $json.sourceId }}/conversations/{{ $json.conversationId }}/messages`,
-					...jsonBody('{ content: $json.message }'),
-					options: {},
-				},
-			}),
+			http: (fake) =>
+				httpRequest(
+					'POST',
+					`=${fake.baseUrl}/public/api/v1/inboxes/${providers.chatwoot.inbox}/contacts/{{ $json.sourceId }}/conversations/{{ $json.conversationId }}/messages`,
+					'{ content: $json.message }',
+				),
 			count: (fake) => tally(fake.conversations.flatMap((c) => c.messages.map(() => c.sourceId))),
 		},
 	},
@@ -356,21 +343,13 @@ export const providers = {
 			fan: locator('id', '={{ $json.fanUuid }}'),
 			options: {},
 		}),
-		http: (fake, credentialId) => ({
-			parameters: {
-				method: 'POST',
-				url: `${fake.baseUrl}/chats`,
-				authentication: 'genericCredentialType',
-				genericAuthType: 'oAuth2Api',
-				sendHeaders: true,
-				headerParameters: {
-					parameters: [{ name: 'X-Fanvue-API-Version', value: fake.currentVersion }],
-				},
-				...jsonBody('{ userUuid: $json.fanUuid }'),
-				options: {},
-			},
-			credentials: { oAuth2Api: { id: credentialId, name: credentialId } },
-		}),
+		http: (fake, credentialId) =>
+			httpRequest(
+				'POST',
+				`${fake.baseUrl}/chats`,
+				'{ userUuid: $json.fanUuid }',
+				fanvueAuth(fake, credentialId),
+			),
 		count: (fake) => tally(fake.chats.map((chat) => chat.split('/')[1])),
 		send: {
 			operation: 'Message → Send',
@@ -382,21 +361,13 @@ export const providers = {
 				text: '={{ $json.message }}',
 				options: {},
 			}),
-			http: (fake, credentialId) => ({
-				parameters: {
-					method: 'POST',
-					url: `=${fake.baseUrl}/chats/{{ $json.fanUuid }}/message`,
-					authentication: 'genericCredentialType',
-					genericAuthType: 'oAuth2Api',
-					sendHeaders: true,
-					headerParameters: {
-						parameters: [{ name: 'X-Fanvue-API-Version', value: fake.currentVersion }],
-					},
-					...jsonBody('{ text: $json.message }'),
-					options: {},
-				},
-				credentials: { oAuth2Api: { id: credentialId, name: credentialId } },
-			}),
+			http: (fake, credentialId) =>
+				httpRequest(
+					'POST',
+					`=${fake.baseUrl}/chats/{{ $json.fanUuid }}/message`,
+					'{ text: $json.message }',
+					fanvueAuth(fake, credentialId),
+				),
 			count: (fake) => tally(fake.messages.map((message) => message.chat)),
 		},
 	},
