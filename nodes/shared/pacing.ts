@@ -81,10 +81,13 @@ export class RequestPacer {
 		throw failure instanceof WaitTimeoutError ? new RateLimitWaitTooLongError(deadline) : failure;
 	}
 
-	/** Every acquired turn ends here exactly once, with what the provider's headers said, if anything. */
-	release(reading?: RateLimitReading): void {
+	/**
+	 * Every acquired turn ends here exactly once, with what the provider's headers said, if
+	 * anything, and when its request was sent (the provider counted it after that).
+	 */
+	release(reading?: RateLimitReading, sentAt?: number): void {
 		this.inFlight = Math.max(0, this.inFlight - 1);
-		if (reading) this.observe(reading);
+		if (reading) this.observe(reading, sentAt);
 		else this.calibrated = true;
 		const waiters = this.releaseWaiters;
 		this.releaseWaiters = [];
@@ -102,12 +105,16 @@ export class RequestPacer {
 		this.readRefillPerMs = 0;
 	}
 
-	private observe(reading: RateLimitReading): void {
+	private observe(reading: RateLimitReading, sentAt = Date.now()): void {
 		this.refill();
 		this.calibrated = true;
+		// Our count followed a rate read from the headers (each reading errs low): it is never above
+		// the provider's, so within Remaining's rounding it stands.
+		const trusted = this.readRefillPerMs > 0;
 		// The provider's own count wins over our estimate, in both directions.
 		if (reading.limit !== undefined && reading.limit > 0) this.capacity = reading.limit;
-		const readRate = refillRateOf(reading, this.lastRefill);
+		// From when the request left: the answer's way back would make the bucket look faster.
+		const readRate = refillRateOf(reading, sentAt);
 		if (readRate !== undefined && this.documentedRefillPerMs > 0) {
 			// Every reading rounds against us, each by a different amount: the highest is the closest.
 			this.readRefillPerMs = Math.max(this.readRefillPerMs, readRate);
@@ -115,11 +122,11 @@ export class RequestPacer {
 		}
 		if (reading.remaining !== undefined) {
 			// Requests still in flight will spend from what the provider reported as left. Remaining
-			// is rounded down and counted before the answer travelled back: our own count, when it is
-			// within the one token above it, keeps that fraction and the refill since; outside it the
-			// provider's count wins, in both directions.
+			// is rounded down and counted before the answer travelled back: our own count, when it
+			// is trusted and within the one token above it, keeps that fraction and the refill since;
+			// otherwise the provider's count wins, in both directions.
 			const atLeast = Math.max(0, reading.remaining - this.inFlight);
-			const ours = this.tokens >= atLeast && this.tokens < atLeast + 1;
+			const ours = trusted && this.tokens >= atLeast && this.tokens < atLeast + 1;
 			this.tokens = Math.min(this.capacity, ours ? this.tokens : atLeast);
 			// With a documented refill rate the next token is near; without one, wait for the reset.
 			if (reading.remaining <= 0 && reading.resetAt !== undefined && this.refillPerMs <= 0) {

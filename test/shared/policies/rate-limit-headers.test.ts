@@ -59,9 +59,10 @@ describe('rate-limit headers: X-RateLimit-Reset is when the bucket is full again
 		const item = async () => {
 			for (;;) {
 				await pacer.acquire(Date.now() + 60_000);
-				times.push(Date.now());
+				const sentAt = Date.now();
+				times.push(sentAt);
 				const answer = await post();
-				pacer.release(readFanvueRateLimit(answer.headers));
+				pacer.release(readFanvueRateLimit(answer.headers), sentAt);
 				if (answer.status !== 429) return;
 				refused++;
 				pacer.blockUntil(parseRetryAfter(answer.headers['retry-after'])!);
