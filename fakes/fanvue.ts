@@ -41,14 +41,15 @@ class TokenBucket {
 		this.tokens = remaining;
 	}
 
-	/** X-RateLimit-* headers; Reset is when the next request will be allowed (Unix seconds). */
+	/** X-RateLimit-* headers as Fanvue documents them: Reset is when the bucket is full again
+	 * (Unix seconds). */
 	headers(): Record<string, string> {
 		this.refill();
-		const msToNext = this.tokens >= 1 ? 0 : (1 - this.tokens) / this.refillPerMs;
+		const msToFull = (this.capacity - this.tokens) / this.refillPerMs;
 		return {
 			'x-ratelimit-limit': String(this.capacity),
 			'x-ratelimit-remaining': String(Math.floor(this.tokens)),
-			'x-ratelimit-reset': String(Math.ceil((Date.now() + msToNext) / 1000)),
+			'x-ratelimit-reset': String(Math.ceil((Date.now() + msToFull) / 1000)),
 		};
 	}
 

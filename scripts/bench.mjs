@@ -34,6 +34,8 @@ const { values: args } = parseArgs({
 		smoke: { type: 'boolean', default: false },
 		'no-build': { type: 'boolean', default: false },
 		keep: { type: 'boolean', default: false },
+		// Scenario numbers to run, e.g. --only=1,7 (to look into one; results go to bench/results-only.md).
+		only: { type: 'string' },
 	},
 });
 
@@ -41,6 +43,7 @@ const ALL = ['recoup', 'chert', 'chatwoot', 'fanvue'];
 const PLANS = {
 	full: {
 		throughput: { providers: ALL, items: 1000, repeat: 3 },
+		send: { providers: ALL, items: 1000, repeat: 3 },
 		single: { providers: ALL, repeat: 5 },
 		rateLimit: { items: 60, requests: 20, perMs: 6000, repeat: 3 },
 		refill: { slower: 2 },
@@ -49,6 +52,7 @@ const PLANS = {
 	},
 	quick: {
 		throughput: { providers: ['recoup', 'fanvue'], items: 200, repeat: 1 },
+		send: { providers: ['chatwoot', 'chert'], items: 200, repeat: 1 },
 		single: { providers: ALL, repeat: 2 },
 		rateLimit: { items: 20, requests: 5, perMs: 2000, repeat: 1 },
 		refill: { slower: 2 },
@@ -57,6 +61,7 @@ const PLANS = {
 	// Checks the script itself in seconds; its figures mean nothing.
 	smoke: {
 		throughput: { providers: ALL, items: 5, repeat: 1 },
+		send: { providers: ALL, items: 5, repeat: 1 },
 		single: { providers: ALL, repeat: 1 },
 		rateLimit: { items: 6, requests: 3, perMs: 1000, repeat: 1 },
 		refill: { slower: 2 },
@@ -66,7 +71,12 @@ const PLANS = {
 };
 const mode = args.smoke ? 'smoke' : args.quick ? 'quick' : 'full';
 const plan = PLANS[mode];
-const output = join(repoRoot, 'bench', mode === 'full' ? 'results.md' : `results-${mode}.md`);
+const only = args.only?.split(',').map(Number);
+const output = join(
+	repoRoot,
+	'bench',
+	only ? 'results-only.md' : mode === 'full' ? 'results.md' : `results-${mode}.md`,
+);
 const log = (line) => console.log(line);
 
 /** Max Parallel Requests' default, from the built package. */
@@ -89,6 +99,9 @@ async function startFakes(compiled) {
 	return fakes;
 }
 
+/** More than our node's runs on one provider in the longest plan. */
+const FRESH_CREDENTIALS = 24;
+
 /** n8n credentials for our node and the HTTP Request node, each side its own. */
 function credentialsFor(fakes) {
 	const list = [];
@@ -99,9 +112,13 @@ function credentialsFor(fakes) {
 	const pairFor = (prefix, providerId, fake) => {
 		const provider = providers[providerId];
 		const { ours, http } = provider.credentials(fake);
+		const fresh = Array.from({ length: provider.ownBudgetPerRun ? FRESH_CREDENTIALS : 0 }, (_, i) =>
+			add(`${prefix}Ours${i + 1}`, provider.credentialType, ours),
+		);
 		return {
 			ours: add(`${prefix}Ours`, provider.credentialType, ours),
 			http: http ? add(`${prefix}Http`, http.type, http.data) : undefined,
+			...(fresh.length ? { fresh } : {}),
 		};
 	};
 	const ids = {};
@@ -145,7 +162,11 @@ async function main() {
 		await instance.ownerLogin();
 		log(`n8n started (main process ${instance.process.pid})`);
 
-		const bench = new Bench({ runner: new WorkflowRunner(instance, n8n.dir), log });
+		const bench = new Bench({
+			runner: new WorkflowRunner(instance, n8n.dir),
+			log,
+			fresh: Object.fromEntries(ALL.map((id) => [id, credentials.ids[id].fresh])),
+		});
 		// Scenarios 1, 2 and 5 are about a provider with room: Fanvue's bucket is made endless.
 		bench.afterReset(fakes.shared.fanvue, (fake) => fake.useRateLimit(1e9, 1000));
 		const context = { fakes: fakes.shared, credentials: credentials.ids, plan };
@@ -163,6 +184,7 @@ async function main() {
 		const scenarios = [
 			{ number: 2, name: 'one item', measure: () => singleItem(bench, context) },
 			{ number: 1, name: 'throughput', measure: () => throughput(bench, context) },
+			{ number: 7, name: 'send', measure: () => throughput(bench, context, 'send') },
 			{ number: 3, name: 'rate limit', measure: () => rateLimited(bench, own('limited')) },
 			{
 				number: 6,
@@ -180,9 +202,11 @@ async function main() {
 			4: (result) => report.expiredTokens(result),
 			5: (result) => report.scale(result),
 			6: (result) => report.rateLimited(result),
+			7: (result) => report.throughput(result),
 		};
 		const measured = new Map();
 		for (const { number, name, measure } of scenarios) {
+			if (only && !only.includes(number)) continue;
 			log(`Scenario ${number}: ${name}`);
 			try {
 				measured.set(number, await measure());

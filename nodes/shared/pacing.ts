@@ -29,6 +29,8 @@ export class RequestPacer {
 	/** The documented refill rate, until the provider's headers tell the real one. */
 	private readonly documentedRefillPerMs: number;
 	private refillPerMs: number;
+	/** The highest refill rate the headers showed since the last 429 (each reading errs low). */
+	private readRefillPerMs = 0;
 	private tokens: number;
 	private lastRefill = Date.now();
 	private blockedUntil = 0;
@@ -36,6 +38,8 @@ export class RequestPacer {
 	/** False until the provider's headers have been read: until then one request goes alone. */
 	private calibrated: boolean;
 	private queue: Promise<void> = Promise.resolve();
+	/** Callers in the queue, waiting for their turn. */
+	private queued = 0;
 	private releaseWaiters: Array<() => void> = [];
 
 	constructor(published: PublishedRateLimit | undefined, reportsLimits: boolean) {
@@ -56,13 +60,18 @@ export class RequestPacer {
 	 * after the execution is cancelled. A caller that gave up never takes a turn later on.
 	 */
 	async acquire(deadline: number, signal?: AbortSignal): Promise<void> {
+		if (signal?.aborted) throw new ExecutionCancelledError();
+		// Nobody ahead and a token at hand: the turn is now, with no wait to bound (no timer, no
+		// cancel listener per request).
+		if (this.queued === 0 && this.takeNow()) return;
 		let abandoned = false;
+		this.queued++;
 		const turn = this.queue.then(async () => {
 			if (abandoned) return;
 			await this.takeToken(deadline, signal);
 			if (abandoned) this.release();
 		});
-		this.queue = turn.catch(() => undefined);
+		this.queue = turn.catch(() => undefined).finally(() => this.queued--);
 		const failure = await waitAtMost(turn, deadline, signal).then(
 			() => undefined,
 			(error: unknown) => error,
@@ -72,10 +81,13 @@ export class RequestPacer {
 		throw failure instanceof WaitTimeoutError ? new RateLimitWaitTooLongError(deadline) : failure;
 	}
 
-	/** Every acquired turn ends here exactly once, with what the provider's headers said, if anything. */
-	release(reading?: RateLimitReading): void {
+	/**
+	 * Every acquired turn ends here exactly once, with what the provider's headers said, if
+	 * anything, and when its request was sent (the provider counted it after that).
+	 */
+	release(reading?: RateLimitReading, sentAt?: number): void {
 		this.inFlight = Math.max(0, this.inFlight - 1);
-		if (reading) this.observe(reading);
+		if (reading) this.observe(reading, sentAt);
 		else this.calibrated = true;
 		const waiters = this.releaseWaiters;
 		this.releaseWaiters = [];
@@ -90,18 +102,32 @@ export class RequestPacer {
 		// The rate read from the headers let a 429 through: back to the documented one until the
 		// next reading.
 		this.refillPerMs = this.documentedRefillPerMs;
+		this.readRefillPerMs = 0;
 	}
 
-	private observe(reading: RateLimitReading): void {
+	private observe(reading: RateLimitReading, sentAt = Date.now()): void {
 		this.refill();
 		this.calibrated = true;
+		// Our count followed a rate read from the headers (each reading errs low): it is never above
+		// the provider's, so within Remaining's rounding it stands.
+		const trusted = this.readRefillPerMs > 0;
 		// The provider's own count wins over our estimate, in both directions.
 		if (reading.limit !== undefined && reading.limit > 0) this.capacity = reading.limit;
-		const readRate = refillRateOf(reading, this.lastRefill);
-		if (readRate !== undefined && this.documentedRefillPerMs > 0) this.refillPerMs = readRate;
+		// From when the request left: the answer's way back would make the bucket look faster.
+		const readRate = refillRateOf(reading, sentAt);
+		if (readRate !== undefined && this.documentedRefillPerMs > 0) {
+			// Every reading rounds against us, each by a different amount: the highest is the closest.
+			this.readRefillPerMs = Math.max(this.readRefillPerMs, readRate);
+			this.refillPerMs = this.readRefillPerMs;
+		}
 		if (reading.remaining !== undefined) {
-			// Requests still in flight will spend from what the provider reported as left.
-			this.tokens = Math.min(this.capacity, Math.max(0, reading.remaining - this.inFlight));
+			// Requests still in flight will spend from what the provider reported as left. Remaining
+			// is rounded down and counted before the answer travelled back: our own count, when it
+			// is trusted and within the one token above it, keeps that fraction and the refill since;
+			// otherwise the provider's count wins, in both directions.
+			const atLeast = Math.max(0, reading.remaining - this.inFlight);
+			const ours = trusted && this.tokens >= atLeast && this.tokens < atLeast + 1;
+			this.tokens = Math.min(this.capacity, ours ? this.tokens : atLeast);
 			// With a documented refill rate the next token is near; without one, wait for the reset.
 			if (reading.remaining <= 0 && reading.resetAt !== undefined && this.refillPerMs <= 0) {
 				this.blockUntil(reading.resetAt);
@@ -129,6 +155,16 @@ export class RequestPacer {
 		throw failure instanceof WaitTimeoutError ? new RateLimitWaitTooLongError(deadline) : failure;
 	}
 
+	/** Takes a token if one is there now and nothing holds requests back. */
+	private takeNow(): boolean {
+		this.refill();
+		if (Date.now() < this.blockedUntil || (!this.calibrated && this.inFlight > 0)) return false;
+		if (this.tokens < 1) return false;
+		this.tokens -= 1;
+		this.inFlight += 1;
+		return true;
+	}
+
 	private async takeToken(deadline: number, signal?: AbortSignal): Promise<void> {
 		for (;;) {
 			if (signal?.aborted) throw new ExecutionCancelledError();
@@ -143,11 +179,7 @@ export class RequestPacer {
 				await this.nextRelease(deadline, signal);
 				continue;
 			}
-			if (this.tokens >= 1) {
-				this.tokens -= 1;
-				this.inFlight += 1;
-				return;
-			}
+			if (this.takeNow()) return;
 			if (this.refillPerMs > 0) {
 				const waitMs = Math.ceil((1 - this.tokens) / this.refillPerMs);
 				if (now + waitMs > deadline) throw new RateLimitWaitTooLongError(now + waitMs);

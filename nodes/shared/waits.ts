@@ -14,14 +14,6 @@ export class WaitTimeoutError extends Error {
 	}
 }
 
-function cancelled(signal: AbortSignal | undefined): Promise<never> | undefined {
-	if (!signal) return undefined;
-	if (signal.aborted) return Promise.reject(new ExecutionCancelledError());
-	return new Promise<never>((_, reject) =>
-		signal.addEventListener('abort', () => reject(new ExecutionCancelledError()), { once: true }),
-	);
-}
-
 /**
  * Waits for the promise, but never past the deadline (epoch ms) and never after the execution is
  * cancelled: every wait in the request path goes through here, so no execution can hang on a state
@@ -32,9 +24,20 @@ export async function waitAtMost<T>(
 	deadline: number,
 	signal?: AbortSignal,
 ): Promise<T> {
+	if (signal?.aborted) {
+		promise.catch(() => undefined);
+		throw new ExecutionCancelledError();
+	}
 	const racers: Array<Promise<T>> = [promise];
-	const onCancel = cancelled(signal);
-	if (onCancel) racers.push(onCancel);
+	let onAbort: (() => void) | undefined;
+	if (signal) {
+		racers.push(
+			new Promise<never>((_, reject) => {
+				onAbort = () => reject(new ExecutionCancelledError());
+				signal.addEventListener('abort', onAbort, { once: true });
+			}),
+		);
+	}
 	if (Number.isFinite(deadline)) {
 		racers.push(
 			sleep(Math.max(0, deadline - Date.now())).then(() => {
@@ -44,7 +47,13 @@ export async function waitAtMost<T>(
 	}
 	// The losing racers settle later; nothing listens to them.
 	for (const racer of racers) racer.catch(() => undefined);
-	return await Promise.race(racers);
+	try {
+		return await Promise.race(racers);
+	} finally {
+		// One listener per wait on the execution's signal would pile up over a long run, and each
+		// new one is checked against all before it.
+		if (onAbort) signal!.removeEventListener('abort', onAbort);
+	}
 }
 
 /** Sleeps for the given time, or less when the execution is cancelled (then throws). */

@@ -8,6 +8,7 @@ export const lead = {
 	phone: (i) => `+1415${String(i).padStart(7, '0')}`,
 	fanUuid: (i) => `f1000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
 	sourceId: (i) => `lead-${String(i).padStart(6, '0')}`,
+	chatId: (i) => `c1000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
 };
 
 /** A Code node's JavaScript emitting `count` leads, as a CRM export or a form backlog would. */
@@ -24,6 +25,8 @@ for (let i = 0; i < ${count}; i++) {
 			email: 'lead' + n + '@example.com',
 			phone: '+1415' + String(i).padStart(7, '0'),
 			fanUuid: 'f1000000-0000-4000-8000-' + String(i).padStart(12, '0'),
+			chatId: 'c1000000-0000-4000-8000-' + String(i).padStart(12, '0'),
+			conversationId: i + 1,
 			artistId,
 			topic: 'Lead ' + n + ': spring tour plan',
 			message: 'Hi Lead ' + n + ', thanks for asking about the spring tour dates.',
@@ -37,21 +40,40 @@ return items;`;
 
 const locator = (mode, value) => ({ __rl: true, mode, value });
 
-function jsonBody(expression) {
+/**
+ * The HTTP Request node (4.2) sending `body` (a JavaScript expression over $json) as JSON, signed
+ * with n8n's generic credential `authType` (none without a credential) and `headers`.
+ */
+function httpRequest(method, url, body, { authType, credentialId, headers } = {}) {
 	return {
-		sendBody: true,
-		contentType: 'json',
-		specifyBody: 'json',
-		jsonBody: `={{ JSON.stringify(${expression}) }}`,
+		parameters: {
+			method,
+			url,
+			...(authType ? { authentication: 'genericCredentialType', genericAuthType: authType } : {}),
+			...(headers
+				? {
+						sendHeaders: true,
+						headerParameters: {
+							parameters: Object.entries(headers).map(([name, value]) => ({ name, value })),
+						},
+					}
+				: {}),
+			sendBody: true,
+			contentType: 'json',
+			specifyBody: 'json',
+			jsonBody: `={{ JSON.stringify(${body}) }}`,
+			options: {},
+		},
+		...(authType ? { credentials: { [authType]: { id: credentialId, name: credentialId } } } : {}),
 	};
 }
 
-function headerAuth(credentialId) {
-	return {
-		parameters: { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' },
-		credentials: { httpHeaderAuth: { id: credentialId, name: credentialId } },
-	};
-}
+const headerAuth = (credentialId) => ({ authType: 'httpHeaderAuth', credentialId });
+const fanvueAuth = (fake, credentialId) => ({
+	authType: 'oAuth2Api',
+	credentialId,
+	headers: { 'X-Fanvue-API-Version': fake.currentVersion },
+});
 
 /** How many distinct items the fake holds an object for, and how many objects beyond that. */
 function tally(keys) {
@@ -80,20 +102,41 @@ export const providers = {
 			topic: '={{ $json.topic }}',
 			options: {},
 		}),
-		http: (fake, credentialId) => {
-			const auth = headerAuth(credentialId);
-			return {
-				parameters: {
-					method: 'POST',
-					url: `${fake.baseUrl}/api/chats`,
-					...auth.parameters,
-					...jsonBody('{ artistId: $json.artistId, topic: $json.topic }'),
-					options: {},
-				},
-				credentials: auth.credentials,
-			};
-		},
+		http: (fake, credentialId) =>
+			httpRequest(
+				'POST',
+				`${fake.baseUrl}/api/chats`,
+				'{ artistId: $json.artistId, topic: $json.topic }',
+				headerAuth(credentialId),
+			),
 		count: (fake) => tally([...fake.chats.values()].map((chat) => chat.topic)),
+		/** The follow-up write: rename a chat the lead already has. */
+		send: {
+			operation: 'Chat → Update Topic',
+			seed(fake, count) {
+				for (let i = 0; i < count; i++) fake.addChat({ id: lead.chatId(i) });
+			},
+			parameters: () => ({
+				resource: 'chat',
+				operation: 'updateTopic',
+				chatId: '={{ $json.chatId }}',
+				topic: '={{ $json.topic }}',
+				options: {},
+			}),
+			http: (fake, credentialId) =>
+				httpRequest(
+					'PATCH',
+					`${fake.baseUrl}/api/chats`,
+					'{ chatId: $json.chatId, topic: $json.topic }',
+					headerAuth(credentialId),
+				),
+			// A rename leaves no new object: each PATCH beyond one per chat counts as a duplicate.
+			count: (fake) => ({
+				created: [...fake.chats.values()].filter((chat) => chat.topic).length,
+				duplicates: tally(fake.requestsTo('PATCH', '/api/chats').map((r) => r.body?.chatId))
+					.duplicates,
+			}),
+		},
 	},
 
 	chert: {
@@ -125,22 +168,39 @@ export const providers = {
 			parts: { part: [{ type: 'text', text: '={{ $json.message }}' }] },
 			options: {},
 		}),
-		http: (fake, credentialId) => {
-			const auth = headerAuth(credentialId);
-			return {
-				parameters: {
-					method: 'POST',
-					url: `${fake.apiBaseUrl}/chats`,
-					...auth.parameters,
-					...jsonBody(
-						"{ from: '+15555550100', to: [$json.phone], message: { parts: [{ type: 'text', value: $json.message }] } }",
-					),
-					options: {},
-				},
-				credentials: auth.credentials,
-			};
-		},
+		http: (fake, credentialId) =>
+			httpRequest(
+				'POST',
+				`${fake.apiBaseUrl}/chats`,
+				"{ from: '+15555550100', to: [$json.phone], message: { parts: [{ type: 'text', value: $json.message }] } }",
+				headerAuth(credentialId),
+			),
 		count: (fake) => tally([...fake.chats.values()].map((chat) => chat.to[0])),
+		send: {
+			operation: 'Message → Send',
+			seed(fake, count) {
+				const tenant = fake.singleTenant.tenants[0].slug;
+				for (let i = 0; i < count; i++) {
+					const id = lead.chatId(i);
+					fake.chats.set(id, { id, tenant, from: '+15555550100', to: [lead.phone(i)] });
+				}
+			},
+			parameters: () => ({
+				resource: 'message',
+				operation: 'send',
+				chatId: '={{ $json.chatId }}',
+				parts: { part: [{ type: 'text', text: '={{ $json.message }}' }] },
+				options: {},
+			}),
+			http: (fake, credentialId) =>
+				httpRequest(
+					'POST',
+					`=${fake.apiBaseUrl}/chats/{{ $json.chatId }}/messages`,
+					"{ message: { parts: [{ type: 'text', value: $json.message }], idempotency_key: 'bench-' + $json.leadId } }",
+					headerAuth(credentialId),
+				),
+			count: (fake) => tally(fake.messages.map((message) => message.chatId)),
+		},
 	},
 
 	chatwoot: {
@@ -148,6 +208,9 @@ export const providers = {
 		nodeType: 'chatwoot',
 		credentialType: 'chatProvidersChatwootApi',
 		inbox: 'inboxApiSecret123',
+		// The node paces by rack-attack's default, 3,000 requests a minute: the benchmark sends more
+		// than that within a minute, so each of our node's runs gets its own budget (scenarios.mjs).
+		ownBudgetPerRun: true,
 		async start(fakes) {
 			const { ChatwootFake } = fakes.load('chatwoot');
 			return await new ChatwootFake().start();
@@ -189,15 +252,47 @@ export const providers = {
 			customAttributes: { attribute: [{ key: 'lead_id', value: '={{ $json.leadId }}' }] },
 			options: {},
 		}),
-		http: (fake) => ({
-			parameters: {
-				method: 'POST',
-				url: `=${fake.baseUrl}/public/api/v1/inboxes/${providers.chatwoot.inbox}/contacts/{{ $json.sourceId }}/conversations`,
-				...jsonBody('{ custom_attributes: { lead_id: $json.leadId } }'),
-				options: {},
-			},
-		}),
+		http: (fake) =>
+			httpRequest(
+				'POST',
+				`=${fake.baseUrl}/public/api/v1/inboxes/${providers.chatwoot.inbox}/contacts/{{ $json.sourceId }}/conversations`,
+				'{ custom_attributes: { lead_id: $json.leadId } }',
+			),
 		count: (fake) => tally(fake.conversations.map((conversation) => conversation.sourceId)),
+		send: {
+			operation: 'Message → Send',
+			/** The contacts, and conversation i + 1 open for lead i. */
+			seed(fake, count) {
+				providers.chatwoot.seed(fake, count);
+				for (let i = 0; i < count; i++) {
+					fake.conversations.push({
+						id: i + 1,
+						uuid: `b1000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+						inboxIdentifier: providers.chatwoot.inbox,
+						sourceId: lead.sourceId(i),
+						contactId: fake.contactInboxes[i].contactId,
+						custom_attributes: {},
+						status: 'open',
+						messages: [],
+					});
+				}
+			},
+			parameters: () => ({
+				resource: 'message',
+				operation: 'send',
+				contactIdentifier: '={{ $json.sourceId }}',
+				conversationId: '={{ $json.conversationId }}',
+				content: '={{ $json.message }}',
+				options: {},
+			}),
+			http: (fake) =>
+				httpRequest(
+					'POST',
+					`=${fake.baseUrl}/public/api/v1/inboxes/${providers.chatwoot.inbox}/contacts/{{ $json.sourceId }}/conversations/{{ $json.conversationId }}/messages`,
+					'{ content: $json.message }',
+				),
+			count: (fake) => tally(fake.conversations.flatMap((c) => c.messages.map(() => c.sourceId))),
+		},
 	},
 
 	fanvue: {
@@ -248,21 +343,32 @@ export const providers = {
 			fan: locator('id', '={{ $json.fanUuid }}'),
 			options: {},
 		}),
-		http: (fake, credentialId) => ({
-			parameters: {
-				method: 'POST',
-				url: `${fake.baseUrl}/chats`,
-				authentication: 'genericCredentialType',
-				genericAuthType: 'oAuth2Api',
-				sendHeaders: true,
-				headerParameters: {
-					parameters: [{ name: 'X-Fanvue-API-Version', value: fake.currentVersion }],
-				},
-				...jsonBody('{ userUuid: $json.fanUuid }'),
-				options: {},
-			},
-			credentials: { oAuth2Api: { id: credentialId, name: credentialId } },
-		}),
+		http: (fake, credentialId) =>
+			httpRequest(
+				'POST',
+				`${fake.baseUrl}/chats`,
+				'{ userUuid: $json.fanUuid }',
+				fanvueAuth(fake, credentialId),
+			),
 		count: (fake) => tally(fake.chats.map((chat) => chat.split('/')[1])),
+		send: {
+			operation: 'Message → Send',
+			seed: (fake, count) => providers.fanvue.seed(fake, count),
+			parameters: () => ({
+				resource: 'message',
+				operation: 'send',
+				fan: locator('id', '={{ $json.fanUuid }}'),
+				text: '={{ $json.message }}',
+				options: {},
+			}),
+			http: (fake, credentialId) =>
+				httpRequest(
+					'POST',
+					`=${fake.baseUrl}/chats/{{ $json.fanUuid }}/message`,
+					'{ text: $json.message }',
+					fanvueAuth(fake, credentialId),
+				),
+			count: (fake) => tally(fake.messages.map((message) => message.chat)),
+		},
 	},
 };

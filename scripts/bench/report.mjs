@@ -52,20 +52,31 @@ export class Report {
 		return result.text;
 	}
 
-	throughput({ items, repeat, results }) {
+	/** 1. (create) and 7. (`kind` 'send': the follow-up of each provider). */
+	throughput({ items, repeat, results, kind }) {
+		const send = kind === 'send';
+		const number = send ? 7 : 1;
 		const rows = [];
 		for (const { providerId, ours, http, speed, memory } of results) {
-			const name = providers[providerId].name;
+			const name = send
+				? `${providers[providerId].name} ${providers[providerId].send.operation}`
+				: providers[providerId].name;
 			const speedText = this.target(
-				`1. ${name}: items/s vs the HTTP Request node`,
+				`${number}. ${name}: items/s vs the HTTP Request node`,
 				verdict(speed, 1.0, { atLeast: true }),
-				`${name} node ${fixed(ours.itemsPerSecond, 0)} items/s (${seconds(ours.nodeMs)} for ${items}), HTTP Request node ${fixed(http.itemsPerSecond, 0)} items/s (${seconds(http.nodeMs)}).${items > this.parallel ? ` Our node keeps at most ${this.parallel} requests in flight by default (Max Parallel Requests), which at ${this.latencyMs} ms per answer caps it at ${fixed((this.parallel * 1000) / this.latencyMs, 0)} items/s before n8n's own per-item work; the HTTP Request node starts all ${items} requests at once.` : ''}`,
+				`${name}: our node ${fixed(ours.itemsPerSecond, 0)} items/s (${seconds(ours.nodeMs)} for ${items}), HTTP Request node ${fixed(http.itemsPerSecond, 0)} items/s (${seconds(http.nodeMs)}); load ${fixed(ours.load1, 2)} on ${machine().cores} cores. Our node starts items as the provider's limits allow, at most ${this.parallel} in flight; the HTTP Request node starts all ${items} requests at once.`,
 			);
-			const memoryText = this.target(
-				`1. ${name}: n8n's peak RSS vs the HTTP Request node`,
-				verdict(memory, 1.1),
-				`Peak RSS ${megabytes(ours.peakKb)} with the ${name} node, ${megabytes(http.peakKb)} with the HTTP Request node (growth during the run: ${megabytes(ours.growthKb)} vs ${megabytes(http.growthKb)}).`,
-			);
+			const memoryText = send
+				? this.target(
+						`${number}. ${name}: 0 sent twice`,
+						verdict(ours.duplicates, 0, { unit: '', digits: 0 }),
+						`${ours.duplicates} items were sent twice.`,
+					)
+				: this.target(
+						`${number}. ${name}: n8n's peak RSS vs the HTTP Request node`,
+						verdict(memory, 1.1),
+						`Peak RSS ${megabytes(ours.peakKb)} with the ${name} node, ${megabytes(http.peakKb)} with the HTTP Request node (growth during the run: ${megabytes(ours.growthKb)} vs ${megabytes(http.growthKb)}).`,
+					);
 			const row = (label, side) => [
 				label,
 				spread(side, 'itemsPerSecond', (value) => fixed(value, 0)),
@@ -82,8 +93,16 @@ export class Report {
 		}
 		this.sections.push(
 			[
-				`## 1. Throughput: ${items} items, no rate limit, ${this.latencyMs} ms latency`,
+				send
+					? `## 7. Send: ${items} follow-ups into existing chats, no rate limit, ${this.latencyMs} ms latency`
+					: `## 1. Throughput: ${items} items, no rate limit, ${this.latencyMs} ms latency`,
 				'',
+				...(send
+					? [
+							"Each item writes into what its lead already has (seeded on the fake): a message into its conversation or chat, or for Recoup (which has no message send) its chat's new topic. Duplicates are messages beyond one per chat, for Recoup PATCH requests beyond one per chat.",
+							'',
+						]
+					: []),
 				`Median of ${repeat} run${repeat > 1 ? 's' : ''} per node (lowest–highest in brackets), alternating which node runs first, with a full GC in n8n before every run. Items/s = items ÷ the node's own execution time (n8n's runData \`executionTime\`); "execution" is the whole workflow (trigger, Code node, node, saving). Peak RSS is n8n's main process (VmHWM, reset before each run); growth is peak minus RSS before the run.`,
 				'',
 				table(
@@ -98,7 +117,7 @@ export class Report {
 						'Duplicates',
 						'Load (1 min)',
 						'Items/s ratio',
-						'Peak RSS ratio',
+						send ? 'Sent twice' : 'Peak RSS ratio',
 					],
 					rows,
 				),

@@ -8,11 +8,17 @@ import { median, ratio } from './stats.mjs';
 export const LATENCY_MS = 50;
 const HTTP_NODE = 'HTTP Request';
 
+/** What a scenario's items do: create (the provider's first call) or `send` (its follow-up). */
+const requestOf = (providerId, kind) =>
+	kind === 'send' ? providers[providerId].send : providers[providerId];
+
 /** What the two sides of every scenario share: the runner, the fakes and saved workflows. */
 export class Bench {
-	constructor({ runner, log }) {
+	/** `fresh`: per provider, credentials for runs that each need the provider's whole budget. */
+	constructor({ runner, log, fresh = {} }) {
 		this.runner = runner;
 		this.log = log;
+		this.fresh = fresh;
 		this.saved = new Map();
 		this.setups = new Map();
 	}
@@ -22,19 +28,19 @@ export class Bench {
 		this.setups.set(fake, setup);
 	}
 
-	ourNode(providerId, credentialId) {
+	ourNode(providerId, credentialId, kind) {
 		const provider = providers[providerId];
 		return {
 			name: provider.name,
 			type: `${packageName}.${provider.nodeType}`,
 			typeVersion: 1,
-			parameters: provider.parameters(),
+			parameters: requestOf(providerId, kind).parameters(),
 			credentials: { [provider.credentialType]: { id: credentialId, name: credentialId } },
 		};
 	}
 
-	httpNode(providerId, fake, credentialId, settings = {}) {
-		const { parameters, credentials } = providers[providerId].http(fake, credentialId);
+	httpNode(providerId, fake, credentialId, settings = {}, kind) {
+		const { parameters, credentials } = requestOf(providerId, kind).http(fake, credentialId);
 		return {
 			name: HTTP_NODE,
 			type: 'n8n-nodes-base.httpRequest',
@@ -55,19 +61,39 @@ export class Bench {
 	}
 
 	/**
+	 * Our node paces by the limit its provider documents, per credential and n8n process: where
+	 * the benchmark would spend more than that budget (Chatwoot: 3,000 requests a minute), each of
+	 * our node's runs gets a credential of its own, so that every run starts with the whole budget,
+	 * as one run a minute would. The HTTP Request node keeps no budget.
+	 */
+	withBudget(workflow, providerId) {
+		const pool = this.fresh[providerId];
+		const provider = providers[providerId];
+		const ours = workflow.nodes.find((node) => node.credentials?.[provider.credentialType]);
+		if (!pool?.length || !ours) return workflow;
+		this.used = ((this.used ?? 0) + 1) % pool.length;
+		const id = pool[this.used];
+		const node = { ...ours, credentials: { [provider.credentialType]: { id, name: id } } };
+		return {
+			...workflow,
+			nodes: workflow.nodes.map((entry) => (entry === ours ? node : entry)),
+		};
+	}
+
+	/**
 	 * One run on a fresh fake: reset, seeded for `count` items, 50 ms latency. Returns n8n's
 	 * figures and what the fake saw: objects created per item, duplicates, requests, 429s.
 	 */
-	async run({ label, key, count, node, providerId, fake, prepare }) {
-		const provider = providers[providerId];
+	async run({ label, key, count, node, providerId, fake, prepare, kind }) {
+		const request = requestOf(providerId, kind);
 		const workflow = await this.workflow(key, count, node);
 		fake.reset();
-		provider.seed(fake, count);
+		request.seed(fake, count);
 		fake.latencyMs = LATENCY_MS;
 		this.setups.get(fake)?.(fake);
 		prepare?.(fake);
-		const result = await this.runner.run(workflow, node.name);
-		const { created, duplicates } = provider.count(fake);
+		const result = await this.runner.run(this.withBudget(workflow, providerId), node.name);
+		const { created, duplicates } = request.count(fake);
 		const outcome = {
 			label,
 			count,
@@ -130,42 +156,47 @@ export function summarize(runs) {
 /** Our node and the HTTP Request node, alternating which goes first, `repeat` times each. */
 async function pair(
 	bench,
-	{ providerId, fake, count, repeat, ourCredential, httpCredential, key },
+	{ providerId, fake, count, repeat, ourCredential, httpCredential, key, kind },
 ) {
 	const sides = {
 		ours: {
 			label: `${providers[providerId].name} node`,
 			key: `${key} ours`,
-			node: bench.ourNode(providerId, ourCredential),
+			node: bench.ourNode(providerId, ourCredential, kind),
 		},
 		http: {
 			label: 'HTTP Request node',
 			key: `${key} http`,
-			node: bench.httpNode(providerId, fake, httpCredential),
+			node: bench.httpNode(providerId, fake, httpCredential, {}, kind),
 		},
 	};
 	const runs = { ours: [], http: [] };
 	for (let round = 0; round < repeat; round++) {
 		for (const side of round % 2 === 0 ? ['ours', 'http'] : ['http', 'ours']) {
-			runs[side].push(await bench.run({ ...sides[side], count, providerId, fake }));
+			runs[side].push(await bench.run({ ...sides[side], count, providerId, fake, kind }));
 		}
 	}
 	return { ours: summarize(runs.ours), http: summarize(runs.http) };
 }
 
-/** 1. No rate limit, 50 ms latency: throughput and n8n's peak memory. */
-export async function throughput(bench, { fakes, credentials, plan }) {
+/**
+ * 1. No rate limit, 50 ms latency: throughput and n8n's peak memory. `kind` 'send' (7.): each
+ * item's follow-up into what it already has (a message, Recoup's rename) instead of a create.
+ */
+export async function throughput(bench, { fakes, credentials, plan }, kind) {
+	const { providers: ids, items, repeat } = kind === 'send' ? plan.send : plan.throughput;
 	const results = [];
-	for (const providerId of plan.throughput.providers) {
-		bench.log(`  ${providers[providerId].name}, ${plan.throughput.items} items`);
+	for (const providerId of ids) {
+		bench.log(`  ${providers[providerId].name}, ${items} items`);
 		const { ours, http } = await pair(bench, {
 			providerId,
 			fake: fakes[providerId],
-			count: plan.throughput.items,
-			repeat: plan.throughput.repeat,
+			count: items,
+			repeat,
 			ourCredential: credentials[providerId].ours,
 			httpCredential: credentials[providerId].http,
-			key: `throughput ${providerId} ${plan.throughput.items}`,
+			key: `${kind ?? 'throughput'} ${providerId} ${items}`,
+			kind,
 		});
 		results.push({
 			providerId,
@@ -175,7 +206,7 @@ export async function throughput(bench, { fakes, credentials, plan }) {
 			memory: ratio(ours.peakKb, http.peakKb),
 		});
 	}
-	return { items: plan.throughput.items, repeat: plan.throughput.repeat, results };
+	return { items, repeat, kind, results };
 }
 
 /** 2. One item: how long the node takes. */

@@ -135,19 +135,29 @@ export class N8nInstance {
 		clearTimeout(timer);
 	}
 
-	async rest(method, path, body) {
-		const answer = await fetch(`${this.url}${path}`, {
-			method,
-			headers: {
-				'content-type': 'application/json',
-				...(this.cookie ? { cookie: this.cookie } : {}),
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
+	async rest(method, path, body, { readyWithinMs = 60_000 } = {}) {
+		const deadline = Date.now() + readyWithinMs;
+		let answer;
+		let text;
+		for (;;) {
+			answer = await fetch(`${this.url}${path}`, {
+				method,
+				headers: {
+					'content-type': 'application/json',
+					// A reused keep-alive socket that n8n has just closed fails as "fetch failed".
+					connection: 'close',
+					...(this.cookie ? { cookie: this.cookie } : {}),
+				},
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
+			text = await answer.text();
+			// Right after "Editor is now accessible" n8n may still answer 503 "Database is not ready!".
+			if (answer.status !== 503 || !/not ready/i.test(text) || Date.now() > deadline) break;
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
 		const setCookie = answer.headers.get('set-cookie');
 		const auth = setCookie && /n8n-auth=[^;]+/.exec(setCookie);
 		if (auth) this.cookie = auth[0];
-		const text = await answer.text();
 		if (!answer.ok)
 			throw new Error(`${method} ${path}: HTTP ${answer.status} ${text.slice(0, 500)}`);
 		try {

@@ -28,6 +28,7 @@ export async function sendInTurn(
 ): Promise<Sent> {
 	if (pacer) await pacer.acquire(turn.deadline, turn.signal);
 	turn.onTurn?.();
+	const sentAt = Date.now();
 	let answer: HttpAnswer | undefined;
 	try {
 		answer = await send();
@@ -35,6 +36,6 @@ export async function sendInTurn(
 	} catch (error) {
 		return { error };
 	} finally {
-		pacer?.release(answer ? api.readRateLimit?.(answer.headers) : undefined);
+		pacer?.release(answer ? api.readRateLimit?.(answer.headers) : undefined, sentAt);
 	}
 }
