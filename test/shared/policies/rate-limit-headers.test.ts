@@ -1,6 +1,6 @@
 import { readFanvueRateLimit } from '../../../nodes/Fanvue/transport';
 import { parseRetryAfter, refillRateOf, RequestPacer } from '../../../nodes/shared/pacing';
-import { FanvueFake } from '../../fakes/fanvue';
+import { FanvueFake } from '../../../fakes/fanvue';
 
 /**
  * Fanvue documents X-RateLimit-Reset as the time (Unix seconds) when the bucket is full again. The
