@@ -150,10 +150,14 @@ export class ExecutionRecord {
 		this.uncertain.delete(itemIndex);
 		(state === 'sent' ? this.sent : this.uncertain).add(itemIndex);
 		this.done.set(itemIndex, state);
-		this.save();
 	}
 
-	private save(): void {
+	/**
+	 * Writes the record into the execution's custom data, once the node run ends: n8n saves custom
+	 * data with the execution (or its progress) only after a node has run, so writing it per item,
+	 * sorting every index each time, would only cost time.
+	 */
+	save(): void {
 		if (!this.customData) return;
 		let text = `${encodeRanges(this.sent)};${encodeRanges(this.uncertain)}`;
 		if (!this.earlierComplete || text.length > MAX_VALUE_LENGTH) {

@@ -248,6 +248,7 @@ export async function executeOperation(
 			settings.parallelRequests,
 		);
 	} finally {
+		record?.save();
 		await record?.shareWithOtherRetries();
 	}
 }
