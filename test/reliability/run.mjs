@@ -6,8 +6,8 @@
 //
 //   node test/reliability/run.mjs [--quick] [--only=chatwoot] [--n8n=1] [--no-build] [--keep]
 //
-// The full run on all providers writes test/reliability/results.md; --quick or --only write to
-// .cache/reliability/ instead, so the published table is always a full run's.
+// The full run on all providers writes test/reliability/results.md (results-n8n1.md on n8n 1.x);
+// --quick or --only write to .cache/reliability/, so a published table is always a full run's.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +44,7 @@ await runE2e({
 		only: { type: 'string', default: '' },
 	},
 	async line(context) {
-		const { args, label, instance, report, userFolder } = context;
+		const { args, label, line, instance, report, userFolder } = context;
 		const keys = selectedProviders(args.only);
 		const lanes = [];
 		const credentials = [];
@@ -103,7 +103,7 @@ await runE2e({
 
 		const file =
 			!args.quick && keys.length === Object.keys(PROVIDERS).length
-				? join(here, 'results.md')
+				? join(here, line === '2' ? 'results.md' : `results-n8n${line}.md`)
 				: join(repoRoot, '.cache', 'reliability', `results-${args.quick ? 'quick' : 'only'}.md`);
 		mkdirSync(dirname(file), { recursive: true });
 		const summary = writeResults(file, {
