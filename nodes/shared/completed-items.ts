@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { runScopedKey } from './idempotency';
+import { runScopedHash } from './idempotency';
 
 /**
  * n8n's Retry On Fail re-runs the whole node in the same execution, so every item is sent again.
@@ -29,8 +28,8 @@ export function completedItemKey(
 ): string | undefined {
 	if (!ctx.getExecutionId()) return undefined;
 	const input = ctx.getInputData()[itemIndex]?.json ?? {};
-	return createHash('sha256')
-		.update(runScopedKey(ctx, itemIndex, `completed:${operation}`))
+	return runScopedHash(ctx, itemIndex, `completed:${operation}`)
+		.update('\u0000')
 		.update(JSON.stringify(input))
 		.digest('hex');
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 /**
@@ -14,9 +14,12 @@ export function stableItemKey(ctx: IExecuteFunctions, itemIndex: number, purpose
 
 /** stableItemKey for the node's own records: also in a retry of a crashed execution. */
 export function runScopedKey(ctx: IExecuteFunctions, itemIndex: number, purpose: string): string {
-	return createHash('sha256')
-		.update([runPrefix(ctx), String(itemIndex), purpose].join('\u0000'))
-		.digest('hex');
+	return runScopedHash(ctx, itemIndex, purpose).digest('hex');
+}
+
+/** runScopedKey's hash before its digest, for keys that also cover more (an item's input). */
+export function runScopedHash(ctx: IExecuteFunctions, itemIndex: number, purpose: string): Hash {
+	return createHash('sha256').update([runPrefix(ctx), String(itemIndex), purpose].join('\u0000'));
 }
 
 const runPrefixes = new WeakMap<object, string>();

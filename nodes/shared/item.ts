@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, NodeOperationError } from 'n8n-wor
 
 import { stableItemKey, uuidFromKey } from './idempotency';
 import type { RunSettings } from './items';
+import { nodeOf } from './run-cache';
 import {
 	invalidInput,
 	optionalEmail,
@@ -59,7 +60,7 @@ export interface Item {
 }
 
 export function itemOf(ctx: IExecuteFunctions, index: number, settings: RunSettings): Item {
-	const node = ctx.getNode();
+	const node = nodeOf(ctx);
 	const at = (field: string): FieldContext => ({ node, itemIndex: index, field });
 	let options: IDataObject | undefined;
 	return {

@@ -12,7 +12,7 @@ import { ExecutionRecord, type ItemState } from './execution-record';
 import { crashedRunRefusal, retriesCrashedRun, runScopedKey } from './idempotency';
 import { itemSends, whenItemSends } from './item-starts';
 import { mayHaveReachedProvider } from './request';
-import { restartedJobRefusal, startedBeforeInAnotherProcess } from './started-runs';
+import { recordNodeRunStart, restartedJobRefusal } from './started-runs';
 
 /** Without Max Parallel Requests: items in flight at most, far above what a provider's limits let
  * through at once, so that a 10,000-item run never holds 10,000 sockets and requests in memory. */
@@ -222,9 +222,7 @@ export async function executeOperation(
 		? ExecutionRecord.open(ctx, runScopedKey(ctx, -1, `record:${resource}.${operation}`))
 		: undefined;
 	await record?.learnFromOtherRetries(ctx.getInputData().length);
-	const restartedJob = replay
-		? await startedBeforeInAnotherProcess(ctx, `${resource}.${operation}`)
-		: false;
+	const start = replay ? await recordNodeRunStart(ctx, `${resource}.${operation}`) : undefined;
 	try {
 		return await runForEachItem(
 			ctx,
@@ -234,7 +232,7 @@ export async function executeOperation(
 				if (remembered) return remembered;
 				// Keyed operations refuse when they ask for their key (stableItemKey); reads go on.
 				if (replay && retriesCrashedRun(ctx)) throw crashedRunRefusal(ctx, itemIndex);
-				if (restartedJob) throw restartedJobRefusal(ctx, itemIndex);
+				if (start?.restarted) throw restartedJobRefusal(ctx, itemIndex);
 				const earlier = record?.stateOf(itemIndex);
 				if (replay && earlier) return await replay.call(ctx, itemIndex, settings, earlier);
 				const output = await execute.call(ctx, itemIndex, settings).catch((error: unknown) => {
@@ -250,5 +248,6 @@ export async function executeOperation(
 	} finally {
 		record?.save();
 		await record?.shareWithOtherRetries();
+		await start?.confirmed;
 	}
 }

@@ -19,7 +19,7 @@ import { OAuth2Refresh, refreshFailure } from './policies/oauth2-refresh';
 import { pacerOf, sendInTurn, type Sent } from './policies/paced-turn';
 import { rateLimitFailure, retryAtAfter429 } from './policies/rate-limit-wait';
 import { TransientRetries } from './policies/transient-retry';
-import { oncePerRun } from './run-cache';
+import { nodeOf, oncePerRun } from './run-cache';
 import { ExecutionCancelledError, pause } from './waits';
 
 export interface HttpAnswer {
@@ -87,7 +87,7 @@ export { MAY_HAVE_ACTED, mayHaveReachedProvider } from './policies/may-have-acte
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 function credentialKey(ctx: RequestContext, api: ProviderApi): string {
-	const details = ctx.getNode().credentials?.[api.credentialType];
+	const details = nodeOf(ctx).credentials?.[api.credentialType];
 	return `${api.credentialType}:${details?.id ?? details?.name ?? 'default'}`;
 }
 
@@ -105,7 +105,7 @@ async function credentialOptions(
 	api: ProviderApi,
 ): Promise<IAdditionalCredentialOptions | undefined> {
 	if (api.oauth2) return undefined;
-	const details = ctx.getNode().credentials?.[api.credentialType];
+	const details = nodeOf(ctx).credentials?.[api.credentialType];
 	if (!details?.id) return undefined;
 	const data = await oncePerRun(
 		ctx,
@@ -209,7 +209,7 @@ export async function sendProviderRequest(
 	const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	const deadline = Date.now() + settings.maxWaitMs;
 	const fail = (failure: ProviderFailure): NodeApiError =>
-		toNodeApiError(ctx.getNode(), failure, settings.itemIndex, settings.secrets);
+		toNodeApiError(nodeOf(ctx), failure, settings.itemIndex, settings.secrets);
 	const cancelled = (): NodeApiError =>
 		fail({
 			provider: api.name,

@@ -1,3 +1,5 @@
+import type { INode } from 'n8n-workflow';
+
 /**
  * Values worked out once per node run instead of once per item, keyed by n8n's context object of
  * that run: reading a credential costs a database read in n8n, which dominates a fast request.
@@ -22,4 +24,16 @@ export async function oncePerRun<T>(
 		value.catch(() => values.delete(key));
 	}
 	return await value;
+}
+
+const nodes = new WeakMap<object, INode>();
+
+/** The node of this run: n8n-core's getNode() deep-copies the node on every call. */
+export function nodeOf(ctx: { getNode(): INode }): INode {
+	let node = nodes.get(ctx);
+	if (!node) {
+		node = ctx.getNode();
+		nodes.set(ctx, node);
+	}
+	return node;
 }

@@ -40,34 +40,54 @@ function markerOf(ctx: IExecuteFunctions, purpose: string): string | undefined {
 		.digest('hex');
 }
 
+export interface NodeRunStart {
+	/** The same node run of this execution already started in another n8n process. */
+	restarted: boolean;
+	/** Resolves once the marker is read back (written again if a concurrent write lost it). */
+	confirmed: Promise<void>;
+}
+
+const NOT_TRACKED: NodeRunStart = { restarted: false, confirmed: Promise.resolve() };
+
 /**
- * Records that this node run starts; true when the same node run of the same execution already
- * started in another n8n process. A retry from the Executions list is a new execution with its
- * own records, and an n8n without a database (a test harness) has no store: both false.
+ * Records that this node run starts. Only the first call to the store decides whether this is a
+ * second start, so only it is waited for before sending; reading the marker back runs while the
+ * items are sent. A retry from the Executions list is a new execution with its own records, and
+ * an n8n without a database (a test harness) has no store: both not restarted.
  */
-export async function startedBeforeInAnotherProcess(
+export async function recordNodeRunStart(
 	ctx: IExecuteFunctions,
 	purpose: string,
-): Promise<boolean> {
-	if (ctx.getMode() === 'retry') return false;
+): Promise<NodeRunStart> {
+	if (ctx.getMode() === 'retry') return NOT_TRACKED;
 	const marker = markerOf(ctx, purpose);
-	if (marker === undefined || startedHere.has(marker)) return false;
-	let written = false;
+	if (marker === undefined || startedHere.has(marker)) return NOT_TRACKED;
 	for (let attempt = 0; attempt < WRITE_TRIES; attempt++) {
-		let there: boolean;
-		try {
-			const found = await ctx.helpers.checkProcessedAndRecord([marker], 'node', NODE_STORE);
-			there = found.processed.map(String).includes(marker);
-		} catch {
-			// No deduplication store (a test harness), or the node's list was being created by
-			// another run at this moment: tried again.
-			continue;
-		}
-		if (there) return !written;
-		written = true;
+		const found = await markerFound(ctx, marker);
+		if (found === undefined) continue;
+		if (found) return { restarted: true, confirmed: Promise.resolve() };
 		remember(marker);
+		return { restarted: false, confirmed: confirmMarker(ctx, marker, WRITE_TRIES - attempt - 1) };
 	}
-	return false;
+	return NOT_TRACKED;
+}
+
+/** Whether the store already held the marker (it holds it now); undefined when it could not tell. */
+async function markerFound(ctx: IExecuteFunctions, marker: string): Promise<boolean | undefined> {
+	try {
+		const found = await ctx.helpers.checkProcessedAndRecord([marker], 'node', NODE_STORE);
+		return found.processed.map(String).includes(marker);
+	} catch {
+		// No deduplication store (a test harness), or the node's list was being created by
+		// another run at this moment.
+		return undefined;
+	}
+}
+
+async function confirmMarker(ctx: IExecuteFunctions, marker: string, tries: number): Promise<void> {
+	for (let attempt = 0; attempt < tries; attempt++) {
+		if (await markerFound(ctx, marker)) return;
+	}
 }
 
 function remember(marker: string): void {
