@@ -11,7 +11,9 @@ import { runScopedHash } from './idempotency';
 const KEEP_MS = 6 * 60 * 60 * 1000;
 const MAX_ENTRIES = 10_000;
 
-const completed = new Map<string, { at: number; output: IDataObject | IDataObject[] }>();
+/** Outputs as JSON text: a copy no later node can change, and one string per item for the garbage
+ * collector to skip over, where an object graph would be traced on every collection. */
+const completed = new Map<string, { at: number; output: string }>();
 
 function forgetOld(now: number): void {
 	for (const [key, entry] of completed) {
@@ -37,11 +39,11 @@ export function completedItemKey(
 export function recallCompletedItem(key: string): IDataObject | IDataObject[] | undefined {
 	const entry = completed.get(key);
 	if (!entry || Date.now() - entry.at >= KEEP_MS) return undefined;
-	return structuredClone(entry.output);
+	return JSON.parse(entry.output) as IDataObject | IDataObject[];
 }
 
 export function rememberCompletedItem(key: string, output: IDataObject | IDataObject[]): void {
 	const now = Date.now();
-	completed.set(key, { at: now, output: structuredClone(output) });
+	completed.set(key, { at: now, output: JSON.stringify(output) });
 	forgetOld(now);
 }
