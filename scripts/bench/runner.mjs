@@ -1,17 +1,31 @@
-// Saving and running workflows on a started n8n over its REST API, with the run's timings and
-// the peak memory of n8n's main process.
+// Running workflows on a started n8n over its REST API, each after a full GC, with its timings
+// and the peak memory of n8n's main process; and the Bench, which runs one node on a freshly
+// reset fake and pairs our node with the HTTP Request node in alternating order.
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
-import { INPUT, leadsCode, TRIGGER } from './providers.mjs';
+import { packageName } from '../lib/package.mjs';
+import { httpRequest, INPUT, leadsCode, providers, TRIGGER } from './providers.mjs';
 
+export const LATENCY_MS = 50;
 const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function median(values) {
+	const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+	if (sorted.length === 0) return NaN;
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+export const ratio = (value, reference) =>
+	Number.isFinite(value) && Number.isFinite(reference) && reference !== 0 ? value / reference : NaN;
 
 /** Manual Trigger → Code node emitting `count` leads → the node under test. */
-export function leadsWorkflow({ id, name, count, node }) {
+function leadsWorkflow({ id, name, count, node }) {
 	const nodes = [
 		{ name: TRIGGER, type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
 		{
@@ -22,16 +36,14 @@ export function leadsWorkflow({ id, name, count, node }) {
 		},
 		node,
 	].map((entry, index) => ({ id: randomUUID(), position: [index * 220, 0], ...entry }));
+	const next = (to) => ({ main: [[{ node: to, type: 'main', index: 0 }]] });
 	return {
 		id,
 		name,
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes,
-		connections: {
-			[TRIGGER]: { main: [[{ node: INPUT, type: 'main', index: 0 }]] },
-			[INPUT]: { main: [[{ node: node.name, type: 'main', index: 0 }]] },
-		},
+		connections: { [TRIGGER]: next(INPUT), [INPUT]: next(node.name) },
 	};
 }
 
@@ -41,13 +53,6 @@ function memoryOf(pid) {
 	const read = (field) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]);
 	return { rssKb: read('VmRSS'), peakKb: read('VmHWM') };
 }
-
-/** Resets the kernel's high-water mark of the process's resident memory to its current size. */
-function resetPeak(pid) {
-	writeFileSync(`/proc/${pid}/clear_refs`, '5');
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class WorkflowRunner {
 	/** @param {import('../lib/instance.mjs').N8nInstance} instance a started, logged-in n8n */
@@ -81,11 +86,6 @@ export class WorkflowRunner {
 		socket.close();
 	}
 
-	async save(workflow) {
-		await this.instance.rest('POST', '/rest/workflows', workflow);
-		return workflow;
-	}
-
 	/**
 	 * Runs the workflow as the editor's "Execute workflow" does and waits for it to finish.
 	 * Peak memory is read as soon as n8n reports the end, before the run's data is fetched.
@@ -96,7 +96,8 @@ export class WorkflowRunner {
 		await sleep(200);
 		const before = memoryOf(this.pid);
 		const [load1] = loadavg();
-		resetPeak(this.pid);
+		// Resets the kernel's high-water mark of the resident memory to its current size.
+		writeFileSync(`/proc/${this.pid}/clear_refs`, '5');
 		const started = performance.now();
 		const { executionId } = await this.instance.rest('POST', `/rest/workflows/${workflow.id}/run`, {
 			workflowData: workflow,
@@ -122,16 +123,185 @@ export class WorkflowRunner {
 		const nodeRun = data?.resultData?.runData?.[nodeName]?.at(-1);
 		const error = nodeRun?.error ?? data?.resultData?.error;
 		return {
-			executionId,
 			status: summary.status,
 			wallMs,
 			executionMs: Date.parse(execution.stoppedAt) - Date.parse(execution.startedAt),
 			nodeMs: nodeRun?.executionTime,
-			outputItems: nodeRun?.data?.main?.[0]?.length ?? 0,
 			error: error ? String(error.message ?? error.description ?? 'failed') : undefined,
 			rssBeforeKb: before.rssKb,
 			peakKb,
 			load1,
 		};
+	}
+}
+
+const MEDIANS = ['itemsPerSecond', 'nodeMs', 'executionMs', 'wallMs', 'peakKb', 'growthKb'];
+const SPREADS = [
+	...MEDIANS.filter((field) => !/execution|wall/.test(field)),
+	'spanMs',
+	'floorRatio',
+];
+
+/** Medians over the rounds, each with its spread (lowest–highest), and the worst counts. */
+export function summarize(runs) {
+	const values = (field) => runs.map((run) => run[field]).filter(Number.isFinite);
+	const worst = (field, pick = Math.max) => pick(...runs.map((run) => run[field]));
+	const failed = runs.filter((run) => run.status !== 'success');
+	return {
+		...Object.fromEntries([...SPREADS, ...MEDIANS, 'load1'].map((f) => [f, median(values(f))])),
+		spread: Object.fromEntries(
+			SPREADS.map((f) => [
+				f,
+				values(f).length ? [Math.min(...values(f)), Math.max(...values(f))] : [],
+			]),
+		),
+		rounds: runs.length,
+		label: runs[0]?.label,
+		count: runs[0]?.count,
+		perWindow: runs[0]?.perWindow,
+		created: worst('created', Math.min),
+		...Object.fromEntries(
+			['notCreated', 'duplicates', 'rateLimited', 'requests'].map((f) => [f, worst(f)]),
+		),
+		status: failed[0]?.status ?? 'success',
+		error: runs.find((run) => run.error)?.error,
+	};
+}
+
+/**
+ * What every scenario's runs share: the runner and the saved workflows. A `target` is a fake with
+ * its provider and credentials (`ours`, `http`, and for a provider whose budget the benchmark
+ * would exhaust, `fresh`); `setup` is configuration the fake needs again after every reset.
+ */
+export class Bench {
+	constructor(runner, log) {
+		this.runner = runner;
+		this.log = log;
+		this.saved = new Map();
+		this.used = 0;
+	}
+
+	ourNode({ providerId, credentials }, kind = 'create') {
+		const { name, credentialType } = providers[providerId];
+		return {
+			name,
+			type: `${packageName}.${providerId}`,
+			typeVersion: 1,
+			parameters: { ...providers[providerId][kind].parameters, options: {} },
+			credentials: { [credentialType]: { id: credentials.ours, name: credentials.ours } },
+		};
+	}
+
+	httpNode({ providerId, fake, credentials }, { options, node, kind = 'create' } = {}) {
+		const provider = providers[providerId];
+		const [method, path, body] = provider[kind].http;
+		const { parameters, credentials: signed } = httpRequest(
+			[method, `${provider.url(fake)}${path}`, body],
+			provider.auth?.(fake, credentials.http),
+		);
+		return {
+			name: 'HTTP Request',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: { ...parameters, options: { ...parameters.options, ...options } },
+			...(signed ? { credentials: signed } : {}),
+			...node,
+		};
+	}
+
+	async workflow(key, count, node) {
+		if (!this.saved.has(key)) {
+			const id = `benchWorkflow${String(this.saved.size + 1).padStart(4, '0')}`;
+			const workflow = leadsWorkflow({ id, name: `Benchmark: ${key}`, count, node });
+			await this.runner.instance.rest('POST', '/rest/workflows', workflow);
+			this.saved.set(key, workflow);
+		}
+		return this.saved.get(key);
+	}
+
+	/**
+	 * Our node paces by the limit its provider documents, per credential and n8n process: where
+	 * the benchmark would spend more than that budget (Chatwoot: 3,000 requests a minute), each of
+	 * our node's runs gets a credential of its own, so that every run starts with the whole budget,
+	 * as one run a minute would. The HTTP Request node keeps no budget.
+	 */
+	withBudget(workflow, { providerId, credentials }) {
+		const type = providers[providerId].credentialType;
+		const ours = workflow.nodes.find((node) => node.credentials?.[type]);
+		if (!credentials.fresh || !ours) return workflow;
+		this.used = (this.used + 1) % credentials.fresh.length;
+		const id = credentials.fresh[this.used];
+		const node = { ...ours, credentials: { [type]: { id, name: id } } };
+		return { ...workflow, nodes: workflow.nodes.map((entry) => (entry === ours ? node : entry)) };
+	}
+
+	/**
+	 * One run on a fresh fake: reset, seeded for `count` items, 50 ms latency. Returns n8n's
+	 * figures and what the fake saw: objects created per item, duplicates, requests, 429s.
+	 */
+	async run(target, { label, key, count, node, prepare, kind = 'create' }) {
+		const { fake } = target;
+		const request = providers[target.providerId][kind];
+		const workflow = await this.workflow(key, count, node);
+		fake.reset();
+		request.seed?.(fake, count);
+		fake.latencyMs = LATENCY_MS;
+		target.setup?.(fake);
+		prepare?.(fake);
+		const result = await this.runner.run(this.withBudget(workflow, target), node.name);
+		const { created, duplicates } = request.count(fake);
+		const outcome = {
+			label,
+			count,
+			...result,
+			created,
+			notCreated: count - created,
+			duplicates,
+			requests: fake.requests.length,
+			rateLimited: fake.rateLimited?.length ?? 0,
+			itemsPerSecond: count / (result.nodeMs / 1000),
+			growthKb: result.peakKb - result.rssBeforeKb,
+		};
+		this.log(
+			`    ${label}: ${outcome.status}, node ${Math.round(result.nodeMs)} ms, ` +
+				`${created}/${count} created, ${duplicates} duplicated, peak ${Math.round(result.peakKb / 1024)} MB` +
+				(outcome.error ? ` — ${outcome.error.slice(0, 160)}` : ''),
+		);
+		return outcome;
+	}
+
+	/**
+	 * `variants` (each a label, a key and a node) on one target, `repeat` rounds, the order
+	 * reversed every other round; `measure(run)` adds figures to a run. Medians per variant.
+	 */
+	async rounds(target, variants, { repeat, count, kind, prepare, measure }) {
+		const runs = variants.map(() => []);
+		for (let round = 0; round < repeat; round++) {
+			const order = variants.map((_, index) => index);
+			if (round % 2) order.reverse();
+			for (const index of order) {
+				const run = await this.run(target, { ...variants[index], count, kind, prepare });
+				measure?.(run);
+				runs[index].push(run);
+			}
+		}
+		return runs.map(summarize);
+	}
+
+	/** Our node and the HTTP Request node on the same target, alternating which goes first. */
+	async pair(target, { key, count, repeat, kind }) {
+		const [ours, http] = await this.rounds(
+			target,
+			[
+				{
+					label: `${providers[target.providerId].name} node`,
+					key: `${key} ours`,
+					node: this.ourNode(target, kind),
+				},
+				{ label: 'HTTP Request node', key: `${key} http`, node: this.httpNode(target, { kind }) },
+			],
+			{ repeat, count, kind },
+		);
+		return { ours, http };
 	}
 }
