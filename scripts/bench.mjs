@@ -18,7 +18,7 @@ import { build, installLikeN8n, pack, repoRoot } from './lib/package.mjs';
 import { table } from './lib/report.mjs';
 import { compileFakes } from '../fakes/compiled.mjs';
 import { providers } from './bench/providers.mjs';
-import { Bench, LATENCY_MS, WorkflowRunner } from './bench/runner.mjs';
+import { Bench, LATENCY_MS } from './bench/runner.mjs';
 import { fixed, SCENARIOS } from './bench/scenarios.mjs';
 
 const { values: args } = parseArgs({
@@ -32,40 +32,34 @@ const { values: args } = parseArgs({
 });
 
 const ALL = ['recoup', 'chert', 'chatwoot', 'fanvue'];
-const plans = (throughput, send, single, rateLimit, expired, scale) => ({
-	throughput: { providers: ALL, ...throughput },
-	send: { providers: ALL, ...send },
-	single: { providers: ALL, repeat: single },
-	rateLimit,
-	refill: { slower: 2 },
-	expired: { items: expired },
-	...(scale ? { scale: { providerId: 'recoup', ...scale } } : {}),
-});
 const PLANS = {
-	full: plans(
-		{ items: 1000, repeat: 3 },
-		{ items: 1000, repeat: 3 },
-		5,
-		{ items: 60, requests: 20, perMs: 6000, repeat: 3 },
-		50,
-		{ small: 1000, large: 10_000, repeat: 3 },
-	),
-	quick: plans(
-		{ providers: ['recoup', 'fanvue'], items: 200, repeat: 1 },
-		{ providers: ['chatwoot', 'chert'], items: 200, repeat: 1 },
-		2,
-		{ items: 20, requests: 5, perMs: 2000, repeat: 1 },
-		10,
-	),
+	full: {
+		throughput: { providers: ALL, items: 1000, repeat: 3 },
+		send: { providers: ALL, items: 1000, repeat: 3 },
+		single: { providers: ALL, repeat: 5 },
+		rateLimit: { items: 60, requests: 20, perMs: 6000, repeat: 3 },
+		refill: { slower: 2 },
+		expired: { items: 50 },
+		scale: { providerId: 'recoup', small: 1000, large: 10_000, repeat: 3 },
+	},
+	quick: {
+		throughput: { providers: ['recoup', 'fanvue'], items: 200, repeat: 1 },
+		send: { providers: ['chatwoot', 'chert'], items: 200, repeat: 1 },
+		single: { providers: ALL, repeat: 2 },
+		rateLimit: { items: 20, requests: 5, perMs: 2000, repeat: 1 },
+		refill: { slower: 2 },
+		expired: { items: 10 },
+	},
 	// Checks the script itself in seconds; its figures mean nothing.
-	smoke: plans(
-		{ items: 5, repeat: 1 },
-		{ items: 5, repeat: 1 },
-		1,
-		{ items: 6, requests: 3, perMs: 1000, repeat: 1 },
-		3,
-		{ small: 3, large: 30, repeat: 1 },
-	),
+	smoke: {
+		throughput: { providers: ALL, items: 5, repeat: 1 },
+		send: { providers: ALL, items: 5, repeat: 1 },
+		single: { providers: ALL, repeat: 1 },
+		rateLimit: { items: 6, requests: 3, perMs: 1000, repeat: 1 },
+		refill: { slower: 2 },
+		expired: { items: 3 },
+		scale: { providerId: 'recoup', small: 3, large: 30, repeat: 1 },
+	},
 };
 const mode = args.smoke ? 'smoke' : args.quick ? 'quick' : 'full';
 const plan = PLANS[mode];
@@ -186,7 +180,7 @@ async function main() {
 		await instance.ownerLogin();
 		log(`n8n started (main process ${instance.process.pid})`);
 
-		const context = { bench: new Bench(new WorkflowRunner(instance, n8n.dir), log), plan, targets };
+		const context = { bench: new Bench(instance, n8n.dir, log), plan, targets };
 		const measured = [];
 		for (const scenario of SCENARIOS) {
 			if (!plan[scenario.plan] || (only && !only.includes(scenario.number))) continue;

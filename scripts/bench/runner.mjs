@@ -54,11 +54,41 @@ function memoryOf(pid) {
 	return { rssKb: read('VmRSS'), peakKb: read('VmHWM') };
 }
 
-export class WorkflowRunner {
-	/** @param {import('../lib/instance.mjs').N8nInstance} instance a started, logged-in n8n */
-	constructor(instance, n8nDir) {
+/** Medians over the rounds, each with its spread (lowest–highest), and the worst counts. */
+export function summarize(runs) {
+	const values = (field) => runs.map((run) => run[field]).filter(Number.isFinite);
+	const worst = (field, pick = Math.max) => pick(...runs.map((run) => run[field]));
+	const spread = (field) => [Math.min(...values(field)), Math.max(...values(field))];
+	const SPREAD = ['itemsPerSecond', 'nodeMs', 'peakKb', 'growthKb', 'spanMs', 'floorRatio'];
+	return {
+		...Object.fromEntries([...SPREAD, 'executionMs', 'load1'].map((f) => [f, median(values(f))])),
+		spread: Object.fromEntries(SPREAD.map((field) => [field, spread(field)])),
+		...Object.fromEntries(
+			['notCreated', 'duplicates', 'rateLimited', 'requests'].map((f) => [f, worst(f)]),
+		),
+		created: worst('created', Math.min),
+		rounds: runs.length,
+		label: runs[0].label,
+		count: runs[0].count,
+		perWindow: runs[0].perWindow,
+		status: runs.find((run) => run.status !== 'success')?.status ?? 'success',
+		error: runs.find((run) => run.error)?.error,
+	};
+}
+
+/**
+ * Runs workflows on a started, logged-in n8n and keeps the saved ones. A `target` is a fake with
+ * its provider and credentials (`ours`, `http`, and for a provider whose budget the benchmark
+ * would exhaust, `fresh`); its `setup` is configuration the fake needs again after every reset.
+ */
+export class Bench {
+	/** @param {import('../lib/instance.mjs').N8nInstance} instance */
+	constructor(instance, n8nDir, log) {
 		this.instance = instance;
 		this.pid = instance.process.pid;
+		this.log = log;
+		this.saved = new Map();
+		this.used = 0;
 		// n8n returns execution data in its `flatted` serialisation: read it with n8n's own copy.
 		const require = createRequire(join(n8nDir, 'node_modules', 'n8n', 'package.json'));
 		this.flatted = require('flatted');
@@ -90,7 +120,7 @@ export class WorkflowRunner {
 	 * Runs the workflow as the editor's "Execute workflow" does and waits for it to finish.
 	 * Peak memory is read as soon as n8n reports the end, before the run's data is fetched.
 	 */
-	async run(workflow, nodeName, { timeoutMs = 15 * 60_000 } = {}) {
+	async execute(workflow, nodeName, { timeoutMs = 15 * 60_000 } = {}) {
 		await sleep(300); // let the previous run's sockets and timers settle
 		await this.collectGarbage();
 		await sleep(200);
@@ -114,7 +144,6 @@ export class WorkflowRunner {
 			}
 			await sleep(100);
 		}
-		const wallMs = performance.now() - started;
 		const { peakKb } = memoryOf(this.pid);
 
 		const execution = await this.instance.rest('GET', `/rest/executions/${executionId}`);
@@ -124,7 +153,6 @@ export class WorkflowRunner {
 		const error = nodeRun?.error ?? data?.resultData?.error;
 		return {
 			status: summary.status,
-			wallMs,
 			executionMs: Date.parse(execution.stoppedAt) - Date.parse(execution.startedAt),
 			nodeMs: nodeRun?.executionTime,
 			error: error ? String(error.message ?? error.description ?? 'failed') : undefined,
@@ -132,53 +160,6 @@ export class WorkflowRunner {
 			peakKb,
 			load1,
 		};
-	}
-}
-
-const MEDIANS = ['itemsPerSecond', 'nodeMs', 'executionMs', 'wallMs', 'peakKb', 'growthKb'];
-const SPREADS = [
-	...MEDIANS.filter((field) => !/execution|wall/.test(field)),
-	'spanMs',
-	'floorRatio',
-];
-
-/** Medians over the rounds, each with its spread (lowest–highest), and the worst counts. */
-export function summarize(runs) {
-	const values = (field) => runs.map((run) => run[field]).filter(Number.isFinite);
-	const worst = (field, pick = Math.max) => pick(...runs.map((run) => run[field]));
-	const failed = runs.filter((run) => run.status !== 'success');
-	return {
-		...Object.fromEntries([...SPREADS, ...MEDIANS, 'load1'].map((f) => [f, median(values(f))])),
-		spread: Object.fromEntries(
-			SPREADS.map((f) => [
-				f,
-				values(f).length ? [Math.min(...values(f)), Math.max(...values(f))] : [],
-			]),
-		),
-		rounds: runs.length,
-		label: runs[0]?.label,
-		count: runs[0]?.count,
-		perWindow: runs[0]?.perWindow,
-		created: worst('created', Math.min),
-		...Object.fromEntries(
-			['notCreated', 'duplicates', 'rateLimited', 'requests'].map((f) => [f, worst(f)]),
-		),
-		status: failed[0]?.status ?? 'success',
-		error: runs.find((run) => run.error)?.error,
-	};
-}
-
-/**
- * What every scenario's runs share: the runner and the saved workflows. A `target` is a fake with
- * its provider and credentials (`ours`, `http`, and for a provider whose budget the benchmark
- * would exhaust, `fresh`); `setup` is configuration the fake needs again after every reset.
- */
-export class Bench {
-	constructor(runner, log) {
-		this.runner = runner;
-		this.log = log;
-		this.saved = new Map();
-		this.used = 0;
 	}
 
 	ourNode({ providerId, credentials }, kind = 'create') {
@@ -213,7 +194,7 @@ export class Bench {
 		if (!this.saved.has(key)) {
 			const id = `benchWorkflow${String(this.saved.size + 1).padStart(4, '0')}`;
 			const workflow = leadsWorkflow({ id, name: `Benchmark: ${key}`, count, node });
-			await this.runner.instance.rest('POST', '/rest/workflows', workflow);
+			await this.instance.rest('POST', '/rest/workflows', workflow);
 			this.saved.set(key, workflow);
 		}
 		return this.saved.get(key);
@@ -248,7 +229,7 @@ export class Bench {
 		fake.latencyMs = LATENCY_MS;
 		target.setup?.(fake);
 		prepare?.(fake);
-		const result = await this.runner.run(this.withBudget(workflow, target), node.name);
+		const result = await this.execute(this.withBudget(workflow, target), node.name);
 		const { created, duplicates } = request.count(fake);
 		const outcome = {
 			label,

@@ -14,7 +14,6 @@ export const fixed = (value, digits = 1) => (Number.isFinite(value) ? value.toFi
 const seconds = (ms) => `${fixed(ms / 1000, 2)} s`;
 const megabytes = (kb) => `${fixed(kb / 1024, 0)} MB`;
 const milliseconds = (ms) => `${fixed(ms, 0)} ms`;
-const count = (value) => String(value);
 /** "4.44 s (4.1–4.9)": the median of the rounds with its lowest and highest. */
 const spread = (field, format) => (side) => {
 	const [low, high] = side.spread?.[field] ?? [];
@@ -30,64 +29,97 @@ const plural = (n, word) => `${n} ${word}${n > 1 ? 's' : ''}`;
 const GC = 'a full GC in n8n before every run';
 /** A section: its heading, paragraphs and table, blank lines between. */
 const section = (...parts) => parts.filter(Boolean).join('\n\n');
+/** The first row (our node's) in bold. */
+const boldFirst = (rows) => rows.map((row, i) => (i ? row : { ...row, label: `**${row.label}**` }));
+
+/** The tables' columns, each [heading, value(row)]; a row is a summarized run with its label. */
+const COLUMNS = {
+	node: ['Node', (row) => row.label],
+	items: ['Items', (row) => row.count],
+	status: ['Status', status],
+	itemsPerSecond: ['Items/s', spread('itemsPerSecond', (value) => fixed(value, 0))],
+	nodeTime: ['Node time', spread('nodeMs', seconds)],
+	execution: ['Execution', (row) => seconds(row.executionMs)],
+	peak: ['Peak RSS', spread('peakKb', megabytes)],
+	growth: ['Growth', spread('growthKb', megabytes)],
+	created: ['Created', (row) => `${row.created}/${row.count}`],
+	notCreated: ['Not created', (row) => row.notCreated],
+	duplicates: ['Duplicates', (row) => row.duplicates],
+	error: ['Error', firstError],
+};
+/** Columns by name from COLUMNS, then `more` of the scenario's own. */
+const columns = (names, ...more) => [...names.split(' ').map((name) => COLUMNS[name]), ...more];
+const ratios = (...headings) => headings.map((heading, i) => [heading, (row) => row.ratios?.[i]]);
 
 /**
- * "1.02× (≥ 1×) met" — a figure against its target. `doc.target` lists it, with `why` kept
- * for "Where a target was not met".
+ * "1.02× (≥ 1×) **met**": a figure against its target (`bound`, e.g. '≤ 1.1×' or '≤ 0'), listed
+ * in the targets table; `why` explains a miss under "Where a target was not met".
  */
-function target(doc, name, value, bound, why, { atLeast = false, unit = '×', digits = 2 } = {}) {
-	const met = Number.isFinite(value) && (atLeast ? value >= bound : value <= bound);
-	const text = `${fixed(value, digits)}${unit} (${atLeast ? '≥' : '≤'} ${bound}${unit}) **${met ? 'met' : 'not met'}**`;
+function mark(doc, name, value, bound, why) {
+	const [, sign, limit, unit] = /^(≥|≤) ([\d.]+)(×?)$/.exec(bound);
+	const met = Number.isFinite(value) && (sign === '≥' ? value >= limit : value <= limit);
+	const text = `${fixed(value, unit ? 2 : 0)}${unit} (${bound}) **${met ? 'met' : 'not met'}**`;
 	doc.targets.push({ name, met, text, why: met ? '' : why });
 	return text;
 }
-const none = (doc, name, value, bound, why) =>
-	target(doc, name, value, bound, why, { unit: '', digits: 0 });
+
+/** Our node and the HTTP Request node per provider, `count` items each run. */
+async function pairs(bench, targets, ids, { key, count, repeat, kind }) {
+	const results = [];
+	for (const providerId of ids) {
+		bench.log(`  ${providers[providerId].name}, ${count} item${count > 1 ? 's' : ''} × ${repeat}`);
+		const sides = await bench.pair(targets[providerId], {
+			key: `${key} ${providerId} ${count}`,
+			count,
+			repeat,
+			kind,
+		});
+		results.push({ providerId, ...sides });
+	}
+	return results;
+}
 
 /** 1. (create) and 7. (`send`: each item's follow-up into what its lead already has). */
 const throughput = (kind) => ({
 	async measure({ bench, plan, targets }) {
 		const { providers: ids, items, repeat } = plan[kind === 'send' ? 'send' : 'throughput'];
-		const results = [];
-		for (const providerId of ids) {
-			bench.log(`  ${providers[providerId].name}, ${items} items`);
-			const key = `${kind} ${providerId} ${items}`;
-			const sides = await bench.pair(targets[providerId], { key, count: items, repeat, kind });
-			results.push({ providerId, ...sides });
-		}
-		return { items, repeat, results };
+		return {
+			items,
+			repeat,
+			results: await pairs(bench, targets, ids, { key: kind, count: items, repeat, kind }),
+		};
 	},
 	write({ items, repeat, results }, doc) {
 		const send = kind === 'send';
 		const number = send ? 7 : 1;
 		const rows = results.flatMap(({ providerId, ours, http }) => {
-			const name = `${providers[providerId].name}${send ? ` ${providers[providerId].send.operation}` : ''}`;
-			const speed = target(
+			const { name: provider, send: follow } = providers[providerId];
+			const name = send ? `${provider} ${follow.operation}` : provider;
+			const speed = mark(
 				doc,
 				`${number}. ${name}: items/s vs the HTTP Request node`,
 				ratio(ours.itemsPerSecond, http.itemsPerSecond),
-				1.0,
+				'≥ 1×',
 				`${name}: our node ${fixed(ours.itemsPerSecond, 0)} items/s (${seconds(ours.nodeMs)} for ${items}), HTTP Request node ${fixed(http.itemsPerSecond, 0)} items/s (${seconds(http.nodeMs)}); load ${fixed(ours.load1, 2)} on ${cpus().length} cores. Our node starts items as the provider's limits allow, at most ${doc.parallel} in flight; the HTTP Request node starts all ${items} requests at once.`,
-				{ atLeast: true },
 			);
 			const second = send
-				? none(
+				? mark(
 						doc,
-						`${number}. ${name}: 0 sent twice`,
+						`7. ${name}: 0 sent twice`,
 						ours.duplicates,
-						0,
+						'≤ 0',
 						`${ours.duplicates} items were sent twice.`,
 					)
-				: target(
+				: mark(
 						doc,
-						`${number}. ${name}: n8n's peak RSS vs the HTTP Request node`,
+						`1. ${name}: n8n's peak RSS vs the HTTP Request node`,
 						ratio(ours.peakKb, http.peakKb),
-						1.1,
+						'≤ 1.1×',
 						`Peak RSS ${megabytes(ours.peakKb)} with the ${name} node, ${megabytes(http.peakKb)} with the HTTP Request node (growth during the run: ${megabytes(ours.growthKb)} vs ${megabytes(http.growthKb)}).`,
 					);
 			return [
 				{ ...ours, label: `**${name} node**`, ratios: [speed, second] },
-				{ ...http, label: `HTTP Request node (${name} request)`, ratios: ['', ''] },
+				{ ...http, label: `HTTP Request node (${name} request)` },
 			];
 		});
 		return section(
@@ -98,19 +130,11 @@ const throughput = (kind) => ({
 				"Each item writes into what its lead already has (seeded on the fake): a message into its conversation or chat, or for Recoup (which has no message send) its chat's new topic. Duplicates are messages beyond one per chat, for Recoup PATCH requests beyond one per chat.",
 			`Median of ${plural(repeat, 'run')} per node (lowest–highest in brackets), alternating which node runs first, with ${GC}. Items/s = items ÷ the node's own execution time (n8n's runData \`executionTime\`); "execution" is the whole workflow (trigger, Code node, node, saving). Peak RSS is n8n's main process (VmHWM, reset before each run); growth is peak minus RSS before the run.`,
 			table(
-				[
-					['Node', (row) => row.label],
-					['Items/s', spread('itemsPerSecond', (value) => fixed(value, 0))],
-					['Node time', spread('nodeMs', seconds)],
-					['Execution', (row) => seconds(row.executionMs)],
-					['Peak RSS', spread('peakKb', megabytes)],
-					['Growth', spread('growthKb', megabytes)],
-					['Created', (row) => `${row.created}/${items}`],
-					['Duplicates', (row) => count(row.duplicates)],
+				columns(
+					'node itemsPerSecond nodeTime execution peak growth created duplicates',
 					['Load (1 min)', (row) => `load ${fixed(row.load1, 2)}`],
-					['Items/s ratio', (row) => row.ratios[0]],
-					[send ? 'Sent twice' : 'Peak RSS ratio', (row) => row.ratios[1]],
-				],
+					...ratios('Items/s ratio', send ? 'Sent twice' : 'Peak RSS ratio'),
+				),
 				rows,
 			),
 		);
@@ -121,40 +145,35 @@ const throughput = (kind) => ({
 const singleItem = {
 	async measure({ bench, plan, targets }) {
 		const { providers: ids, repeat } = plan.single;
-		const results = [];
-		for (const providerId of ids) {
-			bench.log(`  ${providers[providerId].name}, 1 item × ${repeat}`);
-			const key = `single ${providerId}`;
-			results.push({
-				providerId,
-				...(await bench.pair(targets[providerId], { key, count: 1, repeat })),
-			});
-		}
-		return { repeat, results };
+		return {
+			repeat,
+			results: await pairs(bench, targets, ids, { key: 'single', count: 1, repeat }),
+		};
 	},
 	write({ repeat, results }, doc) {
 		const rows = results.map(({ providerId, ours, http }) => {
 			const name = providers[providerId].name;
-			const ratioText = target(
+			const text = mark(
 				doc,
 				`2. ${name}: one item's node time vs the HTTP Request node`,
 				ratio(ours.nodeMs, http.nodeMs),
-				1.1,
+				'≤ 1.1×',
 				`${name} node ${milliseconds(ours.nodeMs)}, HTTP Request node ${milliseconds(http.nodeMs)} for one request at ${LATENCY_MS} ms latency (medians of ${repeat}).`,
 			);
-			return { name, ours, http, ratioText };
+			return { name, ours, http, ratios: [text] };
 		});
+		const nodeTime = spread('nodeMs', milliseconds);
 		return section(
 			'## 2. One item',
 			`Median of ${plural(repeat, 'run')} per node (lowest–highest in brackets), alternating which node runs first, ${GC}. Node time is the node's own execution time; execution is the whole workflow.`,
 			table(
 				[
 					['Provider', (row) => row.name],
-					['Our node', (row) => spread('nodeMs', milliseconds)(row.ours)],
-					['HTTP Request node', (row) => spread('nodeMs', milliseconds)(row.http)],
+					['Our node', (row) => nodeTime(row.ours)],
+					['HTTP Request node', (row) => nodeTime(row.http)],
 					['Execution (ours)', (row) => milliseconds(row.ours.executionMs)],
 					['Execution (HTTP)', (row) => milliseconds(row.http.executionMs)],
-					['Node time ratio', (row) => row.ratioText],
+					...ratios('Node time ratio'),
 				],
 				rows,
 			),
@@ -216,42 +235,40 @@ const rateLimited = (targetKey, { slower = false, variants = 4 } = {}) => ({
 	},
 	write({ items, requests, perMs, refill, floorMs, results, repeat }, doc) {
 		const [ours] = results;
-		const number = refill === 1 ? 3 : 6;
+		const name = `${refill === 1 ? 3 : 6}. Rate limit:`;
 		const window = `${perMs / 1000} s`;
 		const why = (what) =>
-			`${what} Fanvue node: ${status(ours)}, ${ours.created}/${items} created, ${ours.rateLimited} × 429, first-to-last request ${seconds(ours.spanMs)} against a floor of ${seconds(floorMs)}; requests sent in each ${perMs / 1000}-s window (the bucket allows ${requests}): ${ours.perWindow.join(', ')}${reported(ours)}.`;
-		const name = `${number}. Rate limit:`;
-		none(
+			`${what ? `${what} ` : ''}Fanvue node: ${status(ours)}, ${ours.created}/${items} created, ${ours.rateLimited} × 429, first-to-last request ${seconds(ours.spanMs)} against a floor of ${seconds(floorMs)}; requests sent in each ${perMs / 1000}-s window (the bucket allows ${requests}): ${ours.perWindow.join(', ')}${reported(ours)}.`;
+		const { notCreated, duplicates, rateLimited } = ours;
+		mark(
 			doc,
 			`${name} 0 failed`,
-			ours.notCreated,
-			0,
-			why(`${ours.notCreated} of ${items} items were not created.`),
+			notCreated,
+			'≤ 0',
+			why(`${notCreated} of ${items} items were not created.`),
 		);
-		none(
+		mark(
 			doc,
 			`${name} 0 duplicated`,
-			ours.duplicates,
-			0,
-			why(`${ours.duplicates} items were created twice.`),
+			duplicates,
+			'≤ 0',
+			why(`${duplicates} items were created twice.`),
 		);
-		none(
+		mark(
 			doc,
 			`${name} ≤ 2 answers of 429`,
-			ours.rateLimited,
-			2,
-			why(`${ours.rateLimited} answers of 429.`),
+			rateLimited,
+			'≤ 2',
+			why(`${rateLimited} answers of 429.`),
 		);
-		target(
+		const partly =
+			notCreated > 0 && 'The span only counts the requests that were sent before the node gave up.';
+		mark(
 			doc,
 			`${name} first-to-last request ≤ 1.1× the bucket's floor`,
 			ours.floorRatio,
-			1.1,
-			why(
-				ours.notCreated > 0
-					? 'The span only counts the requests that were sent before the node gave up.'
-					: '',
-			),
+			'≤ 1.1×',
+			why(partly),
 		);
 		return section(
 			refill === 1
@@ -261,20 +278,16 @@ const rateLimited = (targetKey, { slower = false, variants = 4 } = {}) => ({
 				`Fanvue documents 200 requests per 60 s (${fixed(200 / 60, 2)} a second), which is what the node paces by until the provider says otherwise; this bucket refills ${fixed((requests * 1000) / perMs, 2)} a second, and its X-RateLimit-Limit/Remaining/Reset headers (and Retry-After on a 429) say so. It shows whether the node follows the headers rather than the documentation.`,
 			`Median of ${plural(repeat, 'round')} (lowest–highest in brackets; counts are the worst round), alternating the order of the nodes. The fake's token bucket starts full with ${requests} requests and refills ${requests} per ${window}, so ${items} items cannot be sent in less than (${items} − ${requests}) ÷ ${requests} × ${window} = **${seconds(floorMs)}** (the floor). "Not created" counts items without a chat on the fake; "duplicates" counts chats beyond one per item; 429s are counted by the fake.`,
 			table(
-				[
-					['Node', (run) => (run === ours ? `**${run.label}**` : run.label)],
-					['Status', status],
-					['Created', (run) => `${run.created}/${items}`],
-					['Not created', (run) => count(run.notCreated)],
-					['Duplicates', (run) => count(run.duplicates)],
-					['429s', (run) => count(run.rateLimited)],
-					['Requests', (run) => count(run.requests)],
+				columns(
+					'node status created notCreated duplicates',
+					['429s', (run) => run.rateLimited],
+					['Requests', (run) => run.requests],
 					['First to last request', spread('spanMs', seconds)],
 					['÷ floor', (run) => `${fixed(run.floorRatio, 2)}×`],
-					['Execution', (run) => seconds(run.executionMs)],
-					['Error', firstError],
-				],
-				results,
+					COLUMNS.execution,
+					COLUMNS.error,
+				),
+				boldFirst(results),
 			),
 		);
 	},
@@ -321,26 +334,30 @@ const expiredTokens = {
 	write({ items, runs }, doc) {
 		const [ours] = runs;
 		const why = `Fanvue node: ${status(ours)}, ${ours.created}/${items} created, ${ours.refreshes} refresh requests (${ours.refreshText})${reported(ours)}.`;
-		none(doc, '4. Expired tokens: one refresh', ours.refreshes, 1, why);
-		none(doc, '4. Expired tokens: no refresh token presented twice', ours.presentedTwice, 0, why);
-		none(doc, '4. Expired tokens: 0 failed', ours.notCreated, 0, why);
+		mark(doc, '4. Expired tokens: one refresh', ours.refreshes, '≤ 1', why);
+		mark(
+			doc,
+			'4. Expired tokens: no refresh token presented twice',
+			ours.presentedTwice,
+			'≤ 0',
+			why,
+		);
+		mark(doc, '4. Expired tokens: 0 failed', ours.notCreated, '≤ 0', why);
 		return section(
 			`## 4. Expired OAuth2 token: Fanvue, ${items} items`,
 			"Every access token is expired before the first run; the fake's token endpoint rotates single-use refresh tokens and revokes the whole chain when one is presented twice (as Ory Hydra, Fanvue's authorization server, does). The next run, without expiring anything, shows whether n8n kept a working token.",
 			table(
 				[
-					['Node, run', (run) => (run === ours ? `**${run.label}**` : run.label)],
-					['Status', status],
-					['Created', (run) => `${run.created}/${items}`],
-					['Duplicates', (run) => count(run.duplicates)],
-					['Refresh requests', (run) => count(run.refreshes)],
-					['Refreshed', (run) => count(run.refreshOk)],
-					['Refused (reused/revoked)', (run) => count(run.refreshRefused)],
-					['Refresh token presented twice', (run) => count(run.presentedTwice)],
-					['Execution', (run) => seconds(run.executionMs)],
-					['Error', firstError],
+					['Node, run', (run) => run.label],
+					...columns('status created duplicates'),
+					['Refresh requests', (run) => run.refreshes],
+					['Refreshed', (run) => run.refreshOk],
+					['Refused (reused/revoked)', (run) => run.refreshRefused],
+					['Refresh token presented twice', (run) => run.presentedTwice],
+					COLUMNS.execution,
+					COLUMNS.error,
 				],
-				runs,
+				boldFirst(runs),
 			),
 		);
 	},
@@ -350,60 +367,50 @@ const expiredTokens = {
 const scale = {
 	async measure({ bench, plan, targets }) {
 		const { providerId, small, large, repeat } = plan.scale;
-		const sides = { ours: [], http: [] };
-		for (const items of [small, large]) {
-			bench.log(`  ${providers[providerId].name}, ${items} items × ${repeat}`);
-			const key = `scale ${providerId} ${items}`;
-			const { ours, http } = await bench.pair(targets[providerId], { key, count: items, repeat });
-			sides.ours.push(ours);
-			sides.http.push(http);
+		const runs = [];
+		for (const count of [small, large]) {
+			runs.push(...(await pairs(bench, targets, [providerId], { key: 'scale', count, repeat })));
 		}
-		return { providerId, small, large, repeat, sides };
+		return { providerId, small, large, repeat, runs };
 	},
-	write({ providerId, small, large, repeat, sides }, doc) {
+	write({ providerId, small, large, repeat, runs }, doc) {
 		const bound = Number(fixed((large / small) * 1.05, 1));
-		const [smallRun, largeRun] = sides.ours;
-		const label = smallRun.label;
-		const growth = (runs) => ratio(runs[1].growthKb, runs[0].growthKb);
-		const time = (runs) => ratio(runs[1].nodeMs, runs[0].nodeMs);
-		target(
+		const rows = ['ours', 'http'].flatMap((side) => {
+			const [few, many] = runs.map((pair) => pair[side]);
+			const time = ratio(many.nodeMs, few.nodeMs);
+			const growth = ratio(many.growthKb, few.growthKb);
+			const label = side === 'ours' ? `**${few.label}**` : few.label;
+			return [
+				{ ...few, label, time, growth },
+				{ ...many, label, time, growth, ratios: [`${fixed(time, 2)}×`, `${fixed(growth, 2)}×`] },
+			];
+		});
+		const [few, many] = rows;
+		const label = runs[0].ours.label;
+		mark(
 			doc,
 			`5. ${large} items: time ≤ ${bound}× the ${small}-item run`,
-			time(sides.ours),
-			bound,
-			`${label}: ${seconds(smallRun.nodeMs)} for ${small} items, ${seconds(largeRun.nodeMs)} for ${large}.`,
+			many.time,
+			`≤ ${bound}×`,
+			`${label}: ${seconds(few.nodeMs)} for ${small} items, ${seconds(many.nodeMs)} for ${large}.`,
 		);
-		target(
+		mark(
 			doc,
 			`5. ${large} items: peak RSS growth in proportion to the ${small}-item run`,
-			growth(sides.ours),
-			bound,
-			`${label}: RSS grew ${megabytes(smallRun.growthKb)} during the ${small}-item run and ${megabytes(largeRun.growthKb)} during the ${large}-item run.`,
-		);
-		const rows = Object.values(sides).flatMap((runs) =>
-			runs.map((run, index) => ({
-				...run,
-				label: runs === sides.ours ? `**${run.label}**` : run.label,
-				ratios: index ? [`${fixed(time(runs), 2)}×`, `${fixed(growth(runs), 2)}×`] : ['', ''],
-			})),
+			many.growth,
+			`≤ ${bound}×`,
+			`${label}: RSS grew ${megabytes(few.growthKb)} during the ${small}-item run and ${megabytes(many.growthKb)} during the ${large}-item run.`,
 		);
 		return section(
 			`## 5. Scale: ${large} items through one node (${providers[providerId].name})`,
 			`Median of ${plural(repeat, 'round')} per node and size (lowest–highest in brackets), alternating which node runs first, ${GC}, so that growth (peak RSS during the run minus RSS before it) starts from the same settled heap for both sizes and both nodes. Target for our node: time ≤ ${bound}× and RSS growth no more than in proportion (≤ ${bound}×) of the ${small}-item run.`,
 			table(
-				[
-					['Node', (run) => run.label],
-					['Items', (run) => count(run.count)],
-					['Status', status],
-					['Node time', spread('nodeMs', seconds)],
+				columns(
+					'node items status nodeTime',
 					['Items/s', (run) => fixed(run.itemsPerSecond, 0)],
-					['Peak RSS', spread('peakKb', megabytes)],
-					['Growth', spread('growthKb', megabytes)],
-					['Created', (run) => `${run.created}/${run.count}`],
-					['Duplicates', (run) => count(run.duplicates)],
-					['Time ratio', (run) => run.ratios[0]],
-					['Growth ratio', (run) => run.ratios[1]],
-				],
+					...columns('peak growth created duplicates'),
+					...ratios('Time ratio', 'Growth ratio'),
+				),
 				rows,
 			),
 		);
