@@ -190,10 +190,17 @@ export class Bench {
 		};
 	}
 
-	async workflow(key, count, node) {
+	/** The saved workflow running `node` on `count` leads: saved once, run as often as needed. */
+	async workflow(count, node) {
+		const key = JSON.stringify([count, node]);
 		if (!this.saved.has(key)) {
 			const id = `benchWorkflow${String(this.saved.size + 1).padStart(4, '0')}`;
-			const workflow = leadsWorkflow({ id, name: `Benchmark: ${key}`, count, node });
+			const workflow = leadsWorkflow({
+				id,
+				name: `Benchmark: ${node.name}, ${count}`,
+				count,
+				node,
+			});
 			await this.instance.rest('POST', '/rest/workflows', workflow);
 			this.saved.set(key, workflow);
 		}
@@ -206,24 +213,23 @@ export class Bench {
 	 * our node's runs gets a credential of its own, so that every run starts with the whole budget,
 	 * as one run a minute would. The HTTP Request node keeps no budget.
 	 */
-	withBudget(workflow, { providerId, credentials }) {
+	withBudget(workflow, { providerId, credentials: { fresh } }) {
+		if (!fresh) return workflow;
 		const type = providers[providerId].credentialType;
-		const ours = workflow.nodes.find((node) => node.credentials?.[type]);
-		if (!credentials.fresh || !ours) return workflow;
-		this.used = (this.used + 1) % credentials.fresh.length;
-		const id = credentials.fresh[this.used];
-		const node = { ...ours, credentials: { [type]: { id, name: id } } };
-		return { ...workflow, nodes: workflow.nodes.map((entry) => (entry === ours ? node : entry)) };
+		const id = fresh[(this.used = (this.used + 1) % fresh.length)];
+		const own = (node) =>
+			node.credentials?.[type] ? { ...node, credentials: { [type]: { id, name: id } } } : node;
+		return { ...workflow, nodes: workflow.nodes.map(own) };
 	}
 
 	/**
 	 * One run on a fresh fake: reset, seeded for `count` items, 50 ms latency. Returns n8n's
 	 * figures and what the fake saw: objects created per item, duplicates, requests, 429s.
 	 */
-	async run(target, { label, key, count, node, prepare, kind = 'create' }) {
+	async run(target, { label, count, node, prepare, kind = 'create' }) {
 		const { fake } = target;
 		const request = providers[target.providerId][kind];
-		const workflow = await this.workflow(key, count, node);
+		const workflow = await this.workflow(count, node);
 		fake.reset();
 		request.seed?.(fake, count);
 		fake.latencyMs = LATENCY_MS;
@@ -252,7 +258,7 @@ export class Bench {
 	}
 
 	/**
-	 * `variants` (each a label, a key and a node) on one target, `repeat` rounds, the order
+	 * `variants` (each a label and a node) on one target, `repeat` rounds, the order
 	 * reversed every other round; `measure(run)` adds figures to a run. Medians per variant.
 	 */
 	async rounds(target, variants, { repeat, count, kind, prepare, measure }) {
@@ -270,19 +276,13 @@ export class Bench {
 	}
 
 	/** Our node and the HTTP Request node on the same target, alternating which goes first. */
-	async pair(target, { key, count, repeat, kind }) {
-		const [ours, http] = await this.rounds(
-			target,
-			[
-				{
-					label: `${providers[target.providerId].name} node`,
-					key: `${key} ours`,
-					node: this.ourNode(target, kind),
-				},
-				{ label: 'HTTP Request node', key: `${key} http`, node: this.httpNode(target, { kind }) },
-			],
-			{ repeat, count, kind },
-		);
-		return { ours, http };
+	async pair(target, { count, repeat, kind }) {
+		const ours = {
+			label: `${providers[target.providerId].name} node`,
+			node: this.ourNode(target, kind),
+		};
+		const http = { label: 'HTTP Request node', node: this.httpNode(target, { kind }) };
+		const [a, b] = await this.rounds(target, [ours, http], { repeat, count, kind });
+		return { ours: a, http: b };
 	}
 }

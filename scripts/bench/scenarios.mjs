@@ -64,17 +64,14 @@ function mark(doc, name, value, bound, why) {
 }
 
 /** Our node and the HTTP Request node per provider, `count` items each run. */
-async function pairs(bench, targets, ids, { key, count, repeat, kind }) {
+async function pairs(bench, targets, ids, { count, repeat, kind }) {
 	const results = [];
 	for (const providerId of ids) {
 		bench.log(`  ${providers[providerId].name}, ${count} item${count > 1 ? 's' : ''} × ${repeat}`);
-		const sides = await bench.pair(targets[providerId], {
-			key: `${key} ${providerId} ${count}`,
-			count,
-			repeat,
-			kind,
+		results.push({
+			providerId,
+			...(await bench.pair(targets[providerId], { count, repeat, kind })),
 		});
-		results.push({ providerId, ...sides });
 	}
 	return results;
 }
@@ -86,7 +83,7 @@ const throughput = (kind) => ({
 		return {
 			items,
 			repeat,
-			results: await pairs(bench, targets, ids, { key: kind, count: items, repeat, kind }),
+			results: await pairs(bench, targets, ids, { count: items, repeat, kind }),
 		};
 	},
 	write({ items, repeat, results }, doc) {
@@ -147,7 +144,7 @@ const singleItem = {
 		const { providers: ids, repeat } = plan.single;
 		return {
 			repeat,
-			results: await pairs(bench, targets, ids, { key: 'single', count: 1, repeat }),
+			results: await pairs(bench, targets, ids, { count: 1, repeat }),
 		};
 	},
 	write({ repeat, results }, doc) {
@@ -209,7 +206,6 @@ const rateLimited = (targetKey, { slower = false, variants = 4 } = {}) => ({
 		const refillMs = perMs * refill;
 		const floorMs = ((items - requests) / requests) * refillMs;
 		const http = (label, settings) => ({ label, node: bench.httpNode(own, settings) });
-		// Each bucket its own saved workflows: they point at its fake and its credentials.
 		const nodes = [
 			{ label: 'Fanvue node (defaults)', node: bench.ourNode(own) },
 			http('HTTP Request node (defaults)'),
@@ -219,9 +215,7 @@ const rateLimited = (targetKey, { slower = false, variants = 4 } = {}) => ({
 			http(`HTTP Request node + Batching (${requests} items per ${refillMs / 1000} s)`, {
 				options: { batching: { batch: { batchSize: requests, batchInterval: refillMs } } },
 			}),
-		]
-			.slice(0, variants)
-			.map((variant) => ({ ...variant, key: `rate ${variant.label} refill ×${refill}` }));
+		].slice(0, variants);
 		const results = await bench.rounds(own, nodes, {
 			repeat,
 			count: items,
@@ -317,7 +311,7 @@ const expiredTokens = {
 			['Fanvue node (defaults)', bench.ourNode(own)],
 			['HTTP Request node (defaults)', bench.httpNode(own)],
 		]) {
-			const common = { count: items, node, key: `expired ${label}` };
+			const common = { count: items, node };
 			const expire = (fake) => fake.tokens.expireAccessTokens();
 			const expired = await bench.run(own, {
 				...common,
@@ -369,7 +363,7 @@ const scale = {
 		const { providerId, small, large, repeat } = plan.scale;
 		const runs = [];
 		for (const count of [small, large]) {
-			runs.push(...(await pairs(bench, targets, [providerId], { key: 'scale', count, repeat })));
+			runs.push(...(await pairs(bench, targets, [providerId], { count, repeat })));
 		}
 		return { providerId, small, large, repeat, runs };
 	},
