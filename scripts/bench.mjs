@@ -19,7 +19,7 @@ import { table } from './lib/report.mjs';
 import { compileFakes } from '../fakes/compiled.mjs';
 import { providers } from './bench/providers.mjs';
 import { Bench, LATENCY_MS } from './bench/runner.mjs';
-import { fixed, SCENARIOS } from './bench/scenarios.mjs';
+import { fixed, mark, SCENARIOS } from './bench/scenarios.mjs';
 
 const { values: args } = parseArgs({
 	options: {
@@ -181,23 +181,22 @@ async function main() {
 		log(`n8n started (main process ${instance.process.pid})`);
 
 		const context = { bench: new Bench(instance, n8n.dir, log), plan, targets };
-		const measured = [];
+		const written = [];
 		for (const scenario of SCENARIOS) {
 			if (!plan[scenario.plan] || (only && !only.includes(scenario.number))) continue;
 			log(`Scenario ${scenario.number}: ${scenario.name}`);
 			try {
-				measured.push([scenario, await scenario.measure(context)]);
+				written.push([scenario.number, await scenario.run(context)]);
 			} catch (error) {
 				broken.push(`Scenario ${scenario.number} (${scenario.name}) broke: ${error.message}`);
 				log(broken.at(-1));
 			}
 		}
-		const doc = { targets: [], parallel };
-		const sections = measured
-			.sort(([a], [b]) => a.number - b.number)
-			.map(([scenario, result]) => scenario.write(result, doc));
+		const marked = [];
+		const doc = { parallel, mark: (...target) => mark(marked, ...target) };
+		const sections = written.sort(([a], [b]) => a - b).map(([, write]) => write(doc));
 		const text = markdown({
-			...doc,
+			targets: marked,
 			sections,
 			broken,
 			n8nVersion: n8n.version,

@@ -30,32 +30,6 @@ function lead(i) {
 export const leadsCode = (count) =>
 	`const lead = ${lead};\nreturn Array.from({ length: ${count} }, (_, i) => ({ json: lead(i) }));`;
 
-/**
- * The HTTP Request node (4.2) making `request` ([method, URL, body as a JavaScript expression
- * over $json]) with a JSON body, signed with n8n's generic credential `authType` (none without
- * one) and with `headers`.
- */
-export function httpRequest([method, url, body], { authType, credentialId, headers } = {}) {
-	const header = (entries) => entries.map(([name, value]) => ({ name, value }));
-	return {
-		parameters: {
-			method,
-			// An expression where the URL reads the item.
-			url: url.includes('{{') ? `=${url}` : url,
-			...(authType ? { authentication: 'genericCredentialType', genericAuthType: authType } : {}),
-			...(headers
-				? { sendHeaders: true, headerParameters: { parameters: header(Object.entries(headers)) } }
-				: {}),
-			sendBody: true,
-			contentType: 'json',
-			specifyBody: 'json',
-			jsonBody: `={{ JSON.stringify(${body}) }}`,
-			options: {},
-		},
-		...(authType ? { credentials: { [authType]: { id: credentialId, name: credentialId } } } : {}),
-	};
-}
-
 /** How many distinct items the fake holds an object for, and how many objects beyond that. */
 function tally(keys) {
 	const distinct = new Set(keys).size;
@@ -65,7 +39,6 @@ function tally(keys) {
 const byId = (value) => ({ __rl: true, mode: 'id', value });
 const parts = { part: [{ type: 'text', text: '={{ $json.message }}' }] };
 const partsBody = "parts: [{ type: 'text', value: $json.message }]";
-const headerAuth = (_fake, credentialId) => ({ authType: 'httpHeaderAuth', credentialId });
 const FROM = '+15555550100';
 const INBOX = 'inboxApiSecret123';
 
@@ -97,8 +70,10 @@ function seedFans(fake, count) {
 }
 
 /**
- * `url(fake)`: where a request's path starts. `create` and `send` each: our node's parameters
- * (without Options), `http` as [method, path, body], `seed` and `count` on the fake.
+ * `url(fake)`: where a request's path starts; `auth`: the HTTP Request node's generic credential
+ * type (none: no credential), `headers(fake)` it adds. `create` and `send` each: our node's
+ * parameters (without Options), `http` as [method, path, body as a JavaScript expression over
+ * $json], `seed` and `count` on the fake.
  */
 export const providers = {
 	recoup: {
@@ -110,7 +85,7 @@ export const providers = {
 			ours: { apiKey: fake.apiKey, baseUrl: fake.baseUrl },
 			http: { type: 'httpHeaderAuth', data: { name: 'x-api-key', value: fake.apiKey } },
 		}),
-		auth: headerAuth,
+		auth: 'httpHeaderAuth',
 		create: {
 			parameters: {
 				resource: 'chat',
@@ -163,7 +138,7 @@ export const providers = {
 				},
 			};
 		},
-		auth: headerAuth,
+		auth: 'httpHeaderAuth',
 		create: {
 			parameters: {
 				resource: 'chat',
@@ -281,11 +256,8 @@ export const providers = {
 				http: { type: 'oAuth2Api', data: { ...client, oauthTokenData: grant() } },
 			};
 		},
-		auth: (fake, credentialId) => ({
-			authType: 'oAuth2Api',
-			credentialId,
-			headers: { 'X-Fanvue-API-Version': fake.currentVersion },
-		}),
+		auth: 'oAuth2Api',
+		headers: (fake) => ({ 'X-Fanvue-API-Version': fake.currentVersion }),
 		create: {
 			seed: seedFans,
 			parameters: { resource: 'chat', operation: 'create', fan: byId('={{ $json.fanUuid }}') },

@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 import { packageName } from '../lib/package.mjs';
-import { httpRequest, INPUT, leadsCode, providers, TRIGGER } from './providers.mjs';
+import { INPUT, leadsCode, providers, TRIGGER } from './providers.mjs';
 
 export const LATENCY_MS = 50;
 const FINISHED = new Set(['success', 'error', 'crashed', 'canceled']);
@@ -173,19 +173,29 @@ export class Bench {
 		};
 	}
 
+	/** The HTTP Request node (4.2) making the same request with a JSON body. */
 	httpNode({ providerId, fake, credentials }, { options, node, kind = 'create' } = {}) {
-		const provider = providers[providerId];
-		const [method, path, body] = provider[kind].http;
-		const { parameters, credentials: signed } = httpRequest(
-			[method, `${provider.url(fake)}${path}`, body],
-			provider.auth?.(fake, credentials.http),
-		);
+		const { url, auth, headers, [kind]: request } = providers[providerId];
+		const [method, path, body] = request.http;
+		const address = `${url(fake)}${path}`;
+		const header = Object.entries(headers?.(fake) ?? {}).map(([name, value]) => ({ name, value }));
 		return {
 			name: 'HTTP Request',
 			type: 'n8n-nodes-base.httpRequest',
 			typeVersion: 4.2,
-			parameters: { ...parameters, options: { ...parameters.options, ...options } },
-			...(signed ? { credentials: signed } : {}),
+			parameters: {
+				method,
+				// An expression where the URL reads the item.
+				url: address.includes('{{') ? `=${address}` : address,
+				...(auth && { authentication: 'genericCredentialType', genericAuthType: auth }),
+				...(header.length && { sendHeaders: true, headerParameters: { parameters: header } }),
+				sendBody: true,
+				contentType: 'json',
+				specifyBody: 'json',
+				jsonBody: `={{ JSON.stringify(${body}) }}`,
+				options: { ...options },
+			},
+			...(auth && { credentials: { [auth]: { id: credentials.http, name: credentials.http } } }),
 			...node,
 		};
 	}
@@ -275,14 +285,23 @@ export class Bench {
 		return runs.map(summarize);
 	}
 
-	/** Our node and the HTTP Request node on the same target, alternating which goes first. */
-	async pair(target, { count, repeat, kind }) {
-		const ours = {
-			label: `${providers[target.providerId].name} node`,
-			node: this.ourNode(target, kind),
-		};
-		const http = { label: 'HTTP Request node', node: this.httpNode(target, { kind }) };
-		const [a, b] = await this.rounds(target, [ours, http], { repeat, count, kind });
-		return { ours: a, http: b };
+	/** Our node and the HTTP Request node per provider, alternating which goes first. */
+	async pairs(targets, ids, { count, repeat, kind }) {
+		const results = [];
+		for (const providerId of ids) {
+			const target = targets[providerId];
+			const name = providers[providerId].name;
+			this.log(`  ${name}, ${count} item${count > 1 ? 's' : ''} × ${repeat}`);
+			const [ours, http] = await this.rounds(
+				target,
+				[
+					{ label: `${name} node`, node: this.ourNode(target, kind) },
+					{ label: 'HTTP Request node', node: this.httpNode(target, { kind }) },
+				],
+				{ repeat, count, kind },
+			);
+			results.push({ providerId, ours, http });
+		}
+		return results;
 	}
 }

@@ -1,9 +1,9 @@
 // The benchmark's scenarios. Each runs our node and n8n's HTTP Request node on the same fake,
-// with the same latency, input and authentication (`measure`), then writes its section of
-// bench/results.md and marks its targets met or not met, with the figures that explain a miss
-// (`write`). They run in the order listed: one item first (it also loads every node type before
-// anything is measured at scale), the largest runs last, so that a run n8n cannot survive costs
-// no other figure; their sections appear by number.
+// with the same latency, input and authentication, and returns how to write its section of
+// bench/results.md: its table, and its targets marked met or not met (`mark`), with the figures
+// that explain a miss. They run in the order listed: one item first (it also loads every node
+// type before anything is measured at scale), the largest runs last, so that a run n8n cannot
+// survive costs no other figure; their sections appear by number.
 import { cpus } from 'node:os';
 
 import { table } from '../lib/report.mjs';
@@ -52,106 +52,80 @@ const columns = (names, ...more) => [...names.split(' ').map((name) => COLUMNS[n
 const ratios = (...headings) => headings.map((heading, i) => [heading, (row) => row.ratios?.[i]]);
 
 /**
- * "1.02× (≥ 1×) **met**": a figure against its target (`bound`, e.g. '≤ 1.1×' or '≤ 0'), listed
- * in the targets table; `why` explains a miss under "Where a target was not met".
+ * "1.02× (≥ 1×) **met**": a figure against its target (`bound`, e.g. '≤ 1.1×' or '≤ 0'), added
+ * to `targets`; `why` explains a miss under "Where a target was not met".
  */
-function mark(doc, name, value, bound, why) {
+export function mark(targets, name, value, bound, why) {
 	const [, sign, limit, unit] = /^(≥|≤) ([\d.]+)(×?)$/.exec(bound);
 	const met = Number.isFinite(value) && (sign === '≥' ? value >= limit : value <= limit);
 	const text = `${fixed(value, unit ? 2 : 0)}${unit} (${bound}) **${met ? 'met' : 'not met'}**`;
-	doc.targets.push({ name, met, text, why: met ? '' : why });
+	targets.push({ name, met, text, why: met ? '' : why });
 	return text;
 }
 
-/** Our node and the HTTP Request node per provider, `count` items each run. */
-async function pairs(bench, targets, ids, { count, repeat, kind }) {
-	const results = [];
-	for (const providerId of ids) {
-		bench.log(`  ${providers[providerId].name}, ${count} item${count > 1 ? 's' : ''} × ${repeat}`);
-		results.push({
-			providerId,
-			...(await bench.pair(targets[providerId], { count, repeat, kind })),
-		});
-	}
-	return results;
-}
-
 /** 1. (create) and 7. (`send`: each item's follow-up into what its lead already has). */
-const throughput = (kind) => ({
-	async measure({ bench, plan, targets }) {
-		const { providers: ids, items, repeat } = plan[kind === 'send' ? 'send' : 'throughput'];
-		return {
-			items,
-			repeat,
-			results: await pairs(bench, targets, ids, { count: items, repeat, kind }),
-		};
-	},
-	write({ items, repeat, results }, doc) {
+const throughput =
+	(kind) =>
+	async ({ bench, plan, targets }) => {
 		const send = kind === 'send';
-		const number = send ? 7 : 1;
-		const rows = results.flatMap(({ providerId, ours, http }) => {
-			const { name: provider, send: follow } = providers[providerId];
-			const name = send ? `${provider} ${follow.operation}` : provider;
-			const speed = mark(
-				doc,
-				`${number}. ${name}: items/s vs the HTTP Request node`,
-				ratio(ours.itemsPerSecond, http.itemsPerSecond),
-				'≥ 1×',
-				`${name}: our node ${fixed(ours.itemsPerSecond, 0)} items/s (${seconds(ours.nodeMs)} for ${items}), HTTP Request node ${fixed(http.itemsPerSecond, 0)} items/s (${seconds(http.nodeMs)}); load ${fixed(ours.load1, 2)} on ${cpus().length} cores. Our node starts items as the provider's limits allow, at most ${doc.parallel} in flight; the HTTP Request node starts all ${items} requests at once.`,
-			);
-			const second = send
-				? mark(
-						doc,
-						`7. ${name}: 0 sent twice`,
-						ours.duplicates,
-						'≤ 0',
-						`${ours.duplicates} items were sent twice.`,
-					)
-				: mark(
-						doc,
-						`1. ${name}: n8n's peak RSS vs the HTTP Request node`,
-						ratio(ours.peakKb, http.peakKb),
-						'≤ 1.1×',
-						`Peak RSS ${megabytes(ours.peakKb)} with the ${name} node, ${megabytes(http.peakKb)} with the HTTP Request node (growth during the run: ${megabytes(ours.growthKb)} vs ${megabytes(http.growthKb)}).`,
-					);
-			return [
-				{ ...ours, label: `**${name} node**`, ratios: [speed, second] },
-				{ ...http, label: `HTTP Request node (${name} request)` },
-			];
-		});
-		return section(
-			send
-				? `## 7. Send: ${items} follow-ups into existing chats, no rate limit, ${LATENCY_MS} ms latency`
-				: `## 1. Throughput: ${items} items, no rate limit, ${LATENCY_MS} ms latency`,
-			send &&
-				"Each item writes into what its lead already has (seeded on the fake): a message into its conversation or chat, or for Recoup (which has no message send) its chat's new topic. Duplicates are messages beyond one per chat, for Recoup PATCH requests beyond one per chat.",
-			`Median of ${plural(repeat, 'run')} per node (lowest–highest in brackets), alternating which node runs first, with ${GC}. Items/s = items ÷ the node's own execution time (n8n's runData \`executionTime\`); "execution" is the whole workflow (trigger, Code node, node, saving). Peak RSS is n8n's main process (VmHWM, reset before each run); growth is peak minus RSS before the run.`,
-			table(
-				columns(
-					'node itemsPerSecond nodeTime execution peak growth created duplicates',
-					['Load (1 min)', (row) => `load ${fixed(row.load1, 2)}`],
-					...ratios('Items/s ratio', send ? 'Sent twice' : 'Peak RSS ratio'),
+		const { providers: ids, items, repeat } = plan[send ? 'send' : 'throughput'];
+		const results = await bench.pairs(targets, ids, { count: items, repeat, kind });
+		return ({ mark, parallel }) => {
+			const number = send ? 7 : 1;
+			const rows = results.flatMap(({ providerId, ours, http }) => {
+				const { name: provider, send: follow } = providers[providerId];
+				const name = send ? `${provider} ${follow.operation}` : provider;
+				const speed = mark(
+					`${number}. ${name}: items/s vs the HTTP Request node`,
+					ratio(ours.itemsPerSecond, http.itemsPerSecond),
+					'≥ 1×',
+					`${name}: our node ${fixed(ours.itemsPerSecond, 0)} items/s (${seconds(ours.nodeMs)} for ${items}), HTTP Request node ${fixed(http.itemsPerSecond, 0)} items/s (${seconds(http.nodeMs)}); load ${fixed(ours.load1, 2)} on ${cpus().length} cores. Our node starts items as the provider's limits allow, at most ${parallel} in flight; the HTTP Request node starts all ${items} requests at once.`,
+				);
+				const second = send
+					? mark(
+							`7. ${name}: 0 sent twice`,
+							ours.duplicates,
+							'≤ 0',
+							`${ours.duplicates} items were sent twice.`,
+						)
+					: mark(
+							`1. ${name}: n8n's peak RSS vs the HTTP Request node`,
+							ratio(ours.peakKb, http.peakKb),
+							'≤ 1.1×',
+							`Peak RSS ${megabytes(ours.peakKb)} with the ${name} node, ${megabytes(http.peakKb)} with the HTTP Request node (growth during the run: ${megabytes(ours.growthKb)} vs ${megabytes(http.growthKb)}).`,
+						);
+				return [
+					{ ...ours, label: `**${name} node**`, ratios: [speed, second] },
+					{ ...http, label: `HTTP Request node (${name} request)` },
+				];
+			});
+			return section(
+				send
+					? `## 7. Send: ${items} follow-ups into existing chats, no rate limit, ${LATENCY_MS} ms latency`
+					: `## 1. Throughput: ${items} items, no rate limit, ${LATENCY_MS} ms latency`,
+				send &&
+					"Each item writes into what its lead already has (seeded on the fake): a message into its conversation or chat, or for Recoup (which has no message send) its chat's new topic. Duplicates are messages beyond one per chat, for Recoup PATCH requests beyond one per chat.",
+				`Median of ${plural(repeat, 'run')} per node (lowest–highest in brackets), alternating which node runs first, with ${GC}. Items/s = items ÷ the node's own execution time (n8n's runData \`executionTime\`); "execution" is the whole workflow (trigger, Code node, node, saving). Peak RSS is n8n's main process (VmHWM, reset before each run); growth is peak minus RSS before the run.`,
+				table(
+					columns(
+						'node itemsPerSecond nodeTime execution peak growth created duplicates',
+						['Load (1 min)', (row) => `load ${fixed(row.load1, 2)}`],
+						...ratios('Items/s ratio', send ? 'Sent twice' : 'Peak RSS ratio'),
+					),
+					rows,
 				),
-				rows,
-			),
-		);
-	},
-});
+			);
+		};
+	};
 
 /** 2. One item: how long the node takes. */
-const singleItem = {
-	async measure({ bench, plan, targets }) {
-		const { providers: ids, repeat } = plan.single;
-		return {
-			repeat,
-			results: await pairs(bench, targets, ids, { count: 1, repeat }),
-		};
-	},
-	write({ repeat, results }, doc) {
+async function singleItem({ bench, plan, targets }) {
+	const { providers: ids, repeat } = plan.single;
+	const results = await bench.pairs(targets, ids, { count: 1, repeat });
+	return ({ mark }) => {
 		const rows = results.map(({ providerId, ours, http }) => {
 			const name = providers[providerId].name;
 			const text = mark(
-				doc,
 				`2. ${name}: one item's node time vs the HTTP Request node`,
 				ratio(ours.nodeMs, http.nodeMs),
 				'≤ 1.1×',
@@ -175,13 +149,12 @@ const singleItem = {
 				rows,
 			),
 		);
-	},
-};
+	};
+}
 
 /** First to last request on the create route (ms), and how many went out in each window. */
-function pacingOf(fake, path, windowMs) {
-	const times = fake.requestsTo('POST', path).map((request) => request.time);
-	if (times.length === 0) return { spanMs: 0, perWindow: [] };
+function pacingOf(fake, windowMs) {
+	const times = fake.requestsTo('POST', '/chats').map((request) => request.time);
 	const first = Math.min(...times);
 	const perWindow = [];
 	for (const time of times) {
@@ -189,7 +162,7 @@ function pacingOf(fake, path, windowMs) {
 		while (perWindow.length <= window) perWindow.push(0);
 		perWindow[window] += 1;
 	}
-	return { spanMs: Math.max(...times) - first, perWindow };
+	return { spanMs: times.length ? Math.max(...times) - first : 0, perWindow };
 }
 
 /**
@@ -198,12 +171,14 @@ function pacingOf(fake, path, windowMs) {
  * X-RateLimit-* headers that tell the truth: the node must follow the headers, not the docs.
  * `variants`: how many of the four nodes run.
  */
-const rateLimited = (targetKey, { slower = false, variants = 4 } = {}) => ({
-	async measure({ bench, plan, targets }) {
+const rateLimited =
+	(targetKey, { slower = false, variants = 4 } = {}) =>
+	async ({ bench, plan, targets }) => {
 		const own = targets[targetKey];
 		const refill = slower ? plan.refill.slower : 1;
 		const { items, requests, perMs, repeat = 1 } = plan.rateLimit;
 		const refillMs = perMs * refill;
+		const window = `${refillMs / 1000} s`;
 		const floorMs = ((items - requests) / requests) * refillMs;
 		const http = (label, settings) => ({ label, node: bench.httpNode(own, settings) });
 		const nodes = [
@@ -212,7 +187,7 @@ const rateLimited = (targetKey, { slower = false, variants = 4 } = {}) => ({
 			http('HTTP Request node + Retry On Fail (3 tries, 1 s)', {
 				node: { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 },
 			}),
-			http(`HTTP Request node + Batching (${requests} items per ${refillMs / 1000} s)`, {
+			http(`HTTP Request node + Batching (${requests} items per ${window})`, {
 				options: { batching: { batch: { batchSize: requests, batchInterval: refillMs } } },
 			}),
 		].slice(0, variants);
@@ -221,71 +196,47 @@ const rateLimited = (targetKey, { slower = false, variants = 4 } = {}) => ({
 			count: items,
 			prepare: (fake) => fake.useRateLimit(requests, refillMs),
 			measure(run) {
-				Object.assign(run, pacingOf(own.fake, '/chats', refillMs));
+				Object.assign(run, pacingOf(own.fake, refillMs));
 				run.floorRatio = ratio(run.spanMs, floorMs);
 			},
 		});
-		return { items, requests, perMs: refillMs, refill, repeat, floorMs, results };
-	},
-	write({ items, requests, perMs, refill, floorMs, results, repeat }, doc) {
-		const [ours] = results;
-		const name = `${refill === 1 ? 3 : 6}. Rate limit:`;
-		const window = `${perMs / 1000} s`;
-		const why = (what) =>
-			`${what ? `${what} ` : ''}Fanvue node: ${status(ours)}, ${ours.created}/${items} created, ${ours.rateLimited} × 429, first-to-last request ${seconds(ours.spanMs)} against a floor of ${seconds(floorMs)}; requests sent in each ${perMs / 1000}-s window (the bucket allows ${requests}): ${ours.perWindow.join(', ')}${reported(ours)}.`;
-		const { notCreated, duplicates, rateLimited } = ours;
-		mark(
-			doc,
-			`${name} 0 failed`,
-			notCreated,
-			'≤ 0',
-			why(`${notCreated} of ${items} items were not created.`),
-		);
-		mark(
-			doc,
-			`${name} 0 duplicated`,
-			duplicates,
-			'≤ 0',
-			why(`${duplicates} items were created twice.`),
-		);
-		mark(
-			doc,
-			`${name} ≤ 2 answers of 429`,
-			rateLimited,
-			'≤ 2',
-			why(`${rateLimited} answers of 429.`),
-		);
-		const partly =
-			notCreated > 0 && 'The span only counts the requests that were sent before the node gave up.';
-		mark(
-			doc,
-			`${name} first-to-last request ≤ 1.1× the bucket's floor`,
-			ours.floorRatio,
-			'≤ 1.1×',
-			why(partly),
-		);
-		return section(
-			refill === 1
-				? `## 3. Rate limit: Fanvue, ${requests} requests per ${window}, ${items} items`
-				: `## 6. Rate limit refilling ${refill}× slower than documented: Fanvue, ${requests} requests per ${window}, ${items} items`,
-			refill !== 1 &&
-				`Fanvue documents 200 requests per 60 s (${fixed(200 / 60, 2)} a second), which is what the node paces by until the provider says otherwise; this bucket refills ${fixed((requests * 1000) / perMs, 2)} a second, and its X-RateLimit-Limit/Remaining/Reset headers (and Retry-After on a 429) say so. It shows whether the node follows the headers rather than the documentation.`,
-			`Median of ${plural(repeat, 'round')} (lowest–highest in brackets; counts are the worst round), alternating the order of the nodes. The fake's token bucket starts full with ${requests} requests and refills ${requests} per ${window}, so ${items} items cannot be sent in less than (${items} − ${requests}) ÷ ${requests} × ${window} = **${seconds(floorMs)}** (the floor). "Not created" counts items without a chat on the fake; "duplicates" counts chats beyond one per item; 429s are counted by the fake.`,
-			table(
-				columns(
-					'node status created notCreated duplicates',
-					['429s', (run) => run.rateLimited],
-					['Requests', (run) => run.requests],
-					['First to last request', spread('spanMs', seconds)],
-					['÷ floor', (run) => `${fixed(run.floorRatio, 2)}×`],
-					COLUMNS.execution,
-					COLUMNS.error,
+		return ({ mark }) => {
+			const [ours] = results;
+			const { notCreated, duplicates, rateLimited } = ours;
+			const why = (what) =>
+				`${what ? `${what} ` : ''}Fanvue node: ${status(ours)}, ${ours.created}/${items} created, ${rateLimited} × 429, first-to-last request ${seconds(ours.spanMs)} against a floor of ${seconds(floorMs)}; requests sent in each ${refillMs / 1000}-s window (the bucket allows ${requests}): ${ours.perWindow.join(', ')}${reported(ours)}.`;
+			const partly =
+				notCreated > 0 &&
+				'The span only counts the requests that were sent before the node gave up.';
+			for (const [name, value, bound, miss] of [
+				['0 failed', notCreated, '≤ 0', `${notCreated} of ${items} items were not created.`],
+				['0 duplicated', duplicates, '≤ 0', `${duplicates} items were created twice.`],
+				['≤ 2 answers of 429', rateLimited, '≤ 2', `${rateLimited} answers of 429.`],
+				["first-to-last request ≤ 1.1× the bucket's floor", ours.floorRatio, '≤ 1.1×', partly],
+			]) {
+				mark(`${slower ? 6 : 3}. Rate limit: ${name}`, value, bound, why(miss));
+			}
+			return section(
+				slower
+					? `## 6. Rate limit refilling ${refill}× slower than documented: Fanvue, ${requests} requests per ${window}, ${items} items`
+					: `## 3. Rate limit: Fanvue, ${requests} requests per ${window}, ${items} items`,
+				slower &&
+					`Fanvue documents 200 requests per 60 s (${fixed(200 / 60, 2)} a second), which is what the node paces by until the provider says otherwise; this bucket refills ${fixed((requests * 1000) / refillMs, 2)} a second, and its X-RateLimit-Limit/Remaining/Reset headers (and Retry-After on a 429) say so. It shows whether the node follows the headers rather than the documentation.`,
+				`Median of ${plural(repeat, 'round')} (lowest–highest in brackets; counts are the worst round), alternating the order of the nodes. The fake's token bucket starts full with ${requests} requests and refills ${requests} per ${window}, so ${items} items cannot be sent in less than (${items} − ${requests}) ÷ ${requests} × ${window} = **${seconds(floorMs)}** (the floor). "Not created" counts items without a chat on the fake; "duplicates" counts chats beyond one per item; 429s are counted by the fake.`,
+				table(
+					columns(
+						'node status created notCreated duplicates',
+						['429s', (run) => run.rateLimited],
+						['Requests', (run) => run.requests],
+						['First to last request', spread('spanMs', seconds)],
+						['÷ floor', (run) => `${fixed(run.floorRatio, 2)}×`],
+						...columns('execution error'),
+					),
+					boldFirst(results),
 				),
-				boldFirst(results),
-			),
-		);
-	},
-});
+			);
+		};
+	};
 
 /** What the fake's token endpoint saw: refreshes, how each ended, refresh tokens presented twice. */
 function refreshesOf(fake) {
@@ -302,41 +253,29 @@ function refreshesOf(fake) {
 }
 
 /** 4. Fanvue with every access token expired: how many refreshes, and whether the chain survives. */
-const expiredTokens = {
-	async measure({ bench, plan, targets }) {
-		const own = targets.expired;
-		const items = plan.expired.items;
-		const runs = [];
-		for (const [label, node] of [
-			['Fanvue node (defaults)', bench.ourNode(own)],
-			['HTTP Request node (defaults)', bench.httpNode(own)],
+async function expiredTokens({ bench, plan, targets }) {
+	const own = targets.expired;
+	const { items } = plan.expired;
+	const runs = [];
+	for (const [side, node] of [
+		['Fanvue node (defaults)', bench.ourNode(own)],
+		['HTTP Request node (defaults)', bench.httpNode(own)],
+	]) {
+		// The next run, expiring nothing, shows whether n8n kept a working token.
+		for (const [label, prepare] of [
+			[`${side}, tokens expired`, (fake) => fake.tokens.expireAccessTokens()],
+			[`${side}, next run`],
 		]) {
-			const common = { count: items, node };
-			const expire = (fake) => fake.tokens.expireAccessTokens();
-			const expired = await bench.run(own, {
-				...common,
-				label: `${label}, tokens expired`,
-				prepare: expire,
-			});
-			runs.push({ ...expired, ...refreshesOf(own.fake) });
-			// The next run shows whether n8n kept a working token: no refresh needed if so.
-			const next = await bench.run(own, { ...common, label: `${label}, next run` });
-			runs.push({ ...next, ...refreshesOf(own.fake) });
+			const run = await bench.run(own, { label, count: items, node, prepare });
+			runs.push({ ...run, ...refreshesOf(own.fake) });
 		}
-		return { items, runs };
-	},
-	write({ items, runs }, doc) {
+	}
+	return ({ mark }) => {
 		const [ours] = runs;
 		const why = `Fanvue node: ${status(ours)}, ${ours.created}/${items} created, ${ours.refreshes} refresh requests (${ours.refreshText})${reported(ours)}.`;
-		mark(doc, '4. Expired tokens: one refresh', ours.refreshes, '≤ 1', why);
-		mark(
-			doc,
-			'4. Expired tokens: no refresh token presented twice',
-			ours.presentedTwice,
-			'≤ 0',
-			why,
-		);
-		mark(doc, '4. Expired tokens: 0 failed', ours.notCreated, '≤ 0', why);
+		mark('4. Expired tokens: one refresh', ours.refreshes, '≤ 1', why);
+		mark('4. Expired tokens: no refresh token presented twice', ours.presentedTwice, '≤ 0', why);
+		mark('4. Expired tokens: 0 failed', ours.notCreated, '≤ 0', why);
 		return section(
 			`## 4. Expired OAuth2 token: Fanvue, ${items} items`,
 			"Every access token is expired before the first run; the fake's token endpoint rotates single-use refresh tokens and revokes the whole chain when one is presented twice (as Ory Hydra, Fanvue's authorization server, does). The next run, without expiring anything, shows whether n8n kept a working token.",
@@ -348,48 +287,43 @@ const expiredTokens = {
 					['Refreshed', (run) => run.refreshOk],
 					['Refused (reused/revoked)', (run) => run.refreshRefused],
 					['Refresh token presented twice', (run) => run.presentedTwice],
-					COLUMNS.execution,
-					COLUMNS.error,
+					...columns('execution error'),
 				],
 				boldFirst(runs),
 			),
 		);
-	},
-};
+	};
+}
 
 /** 5. Ten times the items through one node: time and memory should grow in proportion. */
-const scale = {
-	async measure({ bench, plan, targets }) {
-		const { providerId, small, large, repeat } = plan.scale;
-		const runs = [];
-		for (const count of [small, large]) {
-			runs.push(...(await pairs(bench, targets, [providerId], { count, repeat })));
-		}
-		return { providerId, small, large, repeat, runs };
-	},
-	write({ providerId, small, large, repeat, runs }, doc) {
+async function scale({ bench, plan, targets }) {
+	const { providerId, small, large, repeat } = plan.scale;
+	const measured = [];
+	for (const count of [small, large]) {
+		measured.push(...(await bench.pairs(targets, [providerId], { count, repeat })));
+	}
+	return ({ mark }) => {
 		const bound = Number(fixed((large / small) * 1.05, 1));
 		const rows = ['ours', 'http'].flatMap((side) => {
-			const [few, many] = runs.map((pair) => pair[side]);
+			const [few, many] = measured.map((pair) => pair[side]);
 			const time = ratio(many.nodeMs, few.nodeMs);
 			const growth = ratio(many.growthKb, few.growthKb);
 			const label = side === 'ours' ? `**${few.label}**` : few.label;
+			const ratios = [`${fixed(time, 2)}×`, `${fixed(growth, 2)}×`];
 			return [
-				{ ...few, label, time, growth },
-				{ ...many, label, time, growth, ratios: [`${fixed(time, 2)}×`, `${fixed(growth, 2)}×`] },
+				{ ...few, label },
+				{ ...many, label, time, growth, ratios },
 			];
 		});
 		const [few, many] = rows;
-		const label = runs[0].ours.label;
+		const label = measured[0].ours.label;
 		mark(
-			doc,
 			`5. ${large} items: time ≤ ${bound}× the ${small}-item run`,
 			many.time,
 			`≤ ${bound}×`,
 			`${label}: ${seconds(few.nodeMs)} for ${small} items, ${seconds(many.nodeMs)} for ${large}.`,
 		);
 		mark(
-			doc,
 			`5. ${large} items: peak RSS growth in proportion to the ${small}-item run`,
 			many.growth,
 			`≤ ${bound}×`,
@@ -408,21 +342,24 @@ const scale = {
 				rows,
 			),
 		);
-	},
-};
+	};
+}
 
-/** `plan`: the key of the plan's entry a scenario needs; a plan without it skips the scenario. */
+/**
+ * `run(context)` measures and returns `write({ mark, parallel })`; `plan`: the plan's entry the
+ * scenario needs (a plan without it skips the scenario).
+ */
 export const SCENARIOS = [
-	{ number: 2, name: 'one item', plan: 'single', ...singleItem },
-	{ number: 1, name: 'throughput', plan: 'throughput', ...throughput('create') },
-	{ number: 7, name: 'send', plan: 'send', ...throughput('send') },
-	{ number: 3, name: 'rate limit', plan: 'rateLimit', ...rateLimited('limited') },
+	{ number: 2, name: 'one item', plan: 'single', run: singleItem },
+	{ number: 1, name: 'throughput', plan: 'throughput', run: throughput('create') },
+	{ number: 7, name: 'send', plan: 'send', run: throughput('send') },
+	{ number: 3, name: 'rate limit', plan: 'rateLimit', run: rateLimited('limited') },
 	{
 		number: 6,
 		name: 'rate limit refilling slower than documented',
 		plan: 'refill',
-		...rateLimited('refill', { slower: true, variants: 2 }),
+		run: rateLimited('refill', { slower: true, variants: 2 }),
 	},
-	{ number: 4, name: 'expired tokens', plan: 'expired', ...expiredTokens },
-	{ number: 5, name: 'scale', plan: 'scale', ...scale },
+	{ number: 4, name: 'expired tokens', plan: 'expired', run: expiredTokens },
+	{ number: 5, name: 'scale', plan: 'scale', run: scale },
 ];
