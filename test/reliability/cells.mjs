@@ -36,19 +36,13 @@ const required = (key, label, invalid, more = {}) =>
 const createdAs = (values) => ({
 	created: (fake, _since, prefix) => values(fake).filter((v) => String(v ?? '').startsWith(prefix)),
 });
-/** A read: repeatable, answers in an envelope unless said otherwise. */
-const read = (path, more = {}) => ({
-	method: 'GET',
-	path,
-	idempotent: true,
-	answer: 'envelope',
-	...more,
-});
-/** A Get Many: a read that lists, `limit` 5. */
-const list = (parameters, path, more = {}) => ({
+/** The request faults are scripted on, whether sending it twice is harmless, what its 2xx holds. */
+const request = (method, path, idempotent, answer) => ({ method, path, idempotent, answer });
+/** A Get Many: a repeatable GET that lists, `limit` 5, answered in an envelope unless said otherwise. */
+const list = (parameters, path, answer = 'envelope') => ({
 	parameters: { ...parameters, limit: 5 },
 	lists: true,
-	...read(path, more),
+	...request('GET', path, true, answer),
 });
 /** Chert: one text part from the item's `text`; what the fake stored is each message's first part. */
 const CHERT_PARTS = { part: [{ type: 'text', text: $('text') }] };
@@ -92,10 +86,7 @@ export const PROVIDERS = {
 				name: 'Chat → Create',
 				parameters: params('chat', 'create', { fan: byId('fan') }),
 				item: () => ({ fan: ADA }),
-				method: 'POST',
-				path: /^\/chats$/,
-				idempotent: false,
-				answer: 'object',
+				...request('POST', /^\/chats$/, false, 'object'),
 				...checked('fan', 'Fan', 'not-a-uuid'),
 				// Chats are keyed by the fan: what the fake stored per create.
 				created: (fake, since) => fake.chats.slice(since.chats),
@@ -112,10 +103,7 @@ export const PROVIDERS = {
 				parameters: params('message', 'send', { fan: byId('fan'), text: $('text') }),
 				item: (marker) => ({ fan: ADA, text: marker }),
 				textKey: 'text',
-				method: 'POST',
-				path: /^\/chats\/[^/]+\/message$/,
-				idempotent: false,
-				answer: 'fields',
+				...request('POST', /^\/chats\/[^/]+\/message$/, false, 'fields'),
 				...checked('fan', 'Fan', 'not-a-uuid'),
 				...createdAs((fake) => fake.messages.map((m) => m.body.text)),
 			},
@@ -147,10 +135,7 @@ export const PROVIDERS = {
 				parameters: params('chat', 'create', { artist: byId('artist'), topic: $('topic') }),
 				item: (marker) => ({ artist: '', topic: marker }),
 				textKey: 'topic',
-				method: 'POST',
-				path: /^\/api\/chats$/,
-				idempotent: true,
-				answer: 'fields',
+				...request('POST', /^\/api\/chats$/, true, 'fields'),
 				...checked('artist', 'Artist', 'not-a-uuid'),
 				...createdAs((fake) => [...fake.chats.values()].map((c) => c.topic)),
 			},
@@ -176,10 +161,7 @@ export const PROVIDERS = {
 				name: 'Chat → Update Topic',
 				parameters: params('chat', 'updateTopic', { chatId: $('chat'), topic: $('topic') }),
 				item: (_marker, seeded) => ({ chat: seeded.chatId, topic: 'Tour dates' }),
-				method: 'PATCH',
-				path: /^\/api\/chats$/,
-				idempotent: true,
-				answer: 'fields',
+				...request('PATCH', /^\/api\/chats$/, true, 'fields'),
 				...required('chat', 'Chat ID', 'not-a-uuid'),
 			},
 			{
@@ -187,10 +169,7 @@ export const PROVIDERS = {
 				parameters: params('chat', 'delete', { chatId: $('chat') }),
 				// A chat that is not there is already deleted: the node says so, and does not fail.
 				item: () => ({ chat: randomUUID() }),
-				method: 'DELETE',
-				path: /^\/api\/chats$/,
-				idempotent: true,
-				answer: 'none',
+				...request('DELETE', /^\/api\/chats$/, true, 'none'),
 				notFound: 'output',
 				...required('chat', 'Chat ID', 'not-a-uuid'),
 			},
@@ -225,10 +204,7 @@ export const PROVIDERS = {
 				parameters: params('contact', 'create', { name: $('name'), email: $('email') }),
 				item: (marker) => ({ name: marker, email: '' }),
 				textKey: 'name',
-				method: 'POST',
-				path: /\/contacts$/,
-				idempotent: true,
-				answer: 'fields',
+				...request('POST', /\/contacts$/, true, 'fields'),
 				...checked('email', 'Email', 'not-an-email'),
 				...createdAs((fake) => fake.contacts.map((c) => c.name)),
 			},
@@ -236,7 +212,7 @@ export const PROVIDERS = {
 				name: 'Contact → Get',
 				parameters: params('contact', 'get', { contactIdentifier: $('contact') }),
 				item: (_marker, seeded) => ({ contact: seeded.contact }),
-				...read(/\/contacts\/[^/]+$/, { answer: 'fields' }),
+				...request('GET', /\/contacts\/[^/]+$/, true, 'fields'),
 				...required('contact', 'Contact Identifier', ''),
 			},
 			{
@@ -248,10 +224,7 @@ export const PROVIDERS = {
 				}),
 				// A name as well: an empty phone number then leaves the phone as it is.
 				item: (_marker, seeded) => ({ contact: seeded.contact, name: 'Ada', phone: LEAD }),
-				method: 'PATCH',
-				path: /\/contacts\/[^/]+$/,
-				idempotent: true,
-				answer: 'fields',
+				...request('PATCH', /\/contacts\/[^/]+$/, true, 'fields'),
 				...checked('phone', 'Phone Number', '555-not-a-number'),
 			},
 			{
@@ -262,10 +235,7 @@ export const PROVIDERS = {
 				}),
 				item: (marker, seeded) => ({ contact: seeded.contact, tag: marker }),
 				textKey: 'tag',
-				method: 'POST',
-				path: /\/contacts\/[^/]+\/conversations$/,
-				idempotent: false,
-				answer: 'fields',
+				...request('POST', /\/contacts\/[^/]+\/conversations$/, false, 'fields'),
 				...required('contact', 'Contact Identifier', ''),
 				...createdAs((fake) => fake.conversations.map((c) => c.custom_attributes?.tag)),
 			},
@@ -274,7 +244,7 @@ export const PROVIDERS = {
 				...list(
 					params('conversation', 'getAll', { contactIdentifier: $('contact') }),
 					/\/contacts\/[^/]+\/conversations$/,
-					{ answer: 'list' },
+					'list',
 				),
 				item: (_marker, seeded) => ({ contact: seeded.contact }),
 				...required('contact', 'Contact Identifier', ''),
@@ -289,10 +259,7 @@ export const PROVIDERS = {
 					contact: seeded.contact,
 					conversation: seeded.conversationId,
 				}),
-				method: 'POST',
-				path: /\/toggle_status$/,
-				idempotent: true,
-				answer: 'fields',
+				...request('POST', /\/toggle_status$/, true, 'fields'),
 				...CONVERSATION,
 			},
 			{
@@ -308,10 +275,7 @@ export const PROVIDERS = {
 					content: marker,
 				}),
 				textKey: 'content',
-				method: 'POST',
-				path: /\/messages$/,
-				idempotent: false,
-				answer: 'fields',
+				...request('POST', /\/messages$/, false, 'fields'),
 				...CONVERSATION,
 				...createdAs((fake) => fake.conversations.flatMap((c) => c.messages.map((m) => m.content))),
 			},
@@ -368,10 +332,7 @@ export const PROVIDERS = {
 				}),
 				item: (marker) => ({ to: LEAD, text: marker }),
 				textKey: 'text',
-				method: 'POST',
-				path: /^\/api\/v1\/chats$/,
-				idempotent: true,
-				answer: 'fields',
+				...request('POST', /^\/api\/v1\/chats$/, true, 'fields'),
 				...required('to', 'To', '555-not-a-number'),
 				list: { key: 'to', value: [LEAD, LEAD] },
 				...CHERT_CREATED,
@@ -381,10 +342,7 @@ export const PROVIDERS = {
 				parameters: params('message', 'send', { chatId: $('chat'), parts: CHERT_PARTS }),
 				item: (marker, seeded) => ({ chat: seeded.chatId, text: marker }),
 				textKey: 'text',
-				method: 'POST',
-				path: /^\/api\/v1\/chats\/[^/]+\/messages$/,
-				idempotent: true,
-				answer: 'fields',
+				...request('POST', /^\/api\/v1\/chats\/[^/]+\/messages$/, true, 'fields'),
 				...required('chat', 'Chat ID', 'a b'),
 				...CHERT_CREATED,
 			},
