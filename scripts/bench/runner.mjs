@@ -224,12 +224,12 @@ export class Bench {
 	 * as one run a minute would. The HTTP Request node keeps no budget.
 	 */
 	withBudget(workflow, { providerId, credentials: { fresh } }) {
-		if (!fresh) return workflow;
 		const type = providers[providerId].credentialType;
+		const ours = workflow.nodes.find((node) => node.credentials?.[type]);
+		if (!fresh || !ours) return workflow;
 		const id = fresh[(this.used = (this.used + 1) % fresh.length)];
-		const own = (node) =>
-			node.credentials?.[type] ? { ...node, credentials: { [type]: { id, name: id } } } : node;
-		return { ...workflow, nodes: workflow.nodes.map(own) };
+		const node = { ...ours, credentials: { [type]: { id, name: id } } };
+		return { ...workflow, nodes: workflow.nodes.map((entry) => (entry === ours ? node : entry)) };
 	}
 
 	/**
