@@ -1,237 +1,160 @@
-// The benchmark's scenarios: each runs our node and n8n's HTTP Request node on the same fake,
-// with the same latency, input and authentication, and returns what it measured.
-import { packageName } from '../lib/package.mjs';
+// The benchmark's scenarios. Each runs our node and n8n's HTTP Request node on the same fake,
+// with the same latency, input and authentication, and returns how to write its section of
+// bench/results.md: its table, and its targets marked met or not met (`mark`), with the figures
+// that explain a miss. They run in the order listed: one item first (it also loads every node
+// type before anything is measured at scale), the largest runs last, so that a run n8n cannot
+// survive costs no other figure; their sections appear by number.
+import { cpus } from 'node:os';
+
+import { table } from '../lib/report.mjs';
 import { providers } from './providers.mjs';
-import { leadsWorkflow } from './runner.mjs';
-import { median, ratio } from './stats.mjs';
+import { LATENCY_MS, ratio } from './runner.mjs';
 
-export const LATENCY_MS = 50;
-const HTTP_NODE = 'HTTP Request';
+export const fixed = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const seconds = (ms) => `${fixed(ms / 1000, 2)} s`;
+const megabytes = (kb) => `${fixed(kb / 1024, 0)} MB`;
+const milliseconds = (ms) => `${fixed(ms, 0)} ms`;
+/** "4.44 s (4.1–4.9)": the median of the rounds with its lowest and highest. */
+const spread = (field, format) => (side) => {
+	const [low, high] = side.spread?.[field] ?? [];
+	const text = format(side[field]);
+	return side.rounds > 1 && Number.isFinite(low)
+		? `${text} (${format(low).replace(/ \w+$/, '')}–${format(high)})`
+		: text;
+};
+const status = (run) => (run.status === 'success' ? 'success' : `**${run.status}**`);
+const firstError = (run) => (run.error ? `"${run.error.replace(/\|/g, '/').slice(0, 220)}"` : '');
+const reported = (run) => (run.error ? `; n8n reported ${firstError(run)}` : '');
+const plural = (n, word) => `${n} ${word}${n > 1 ? 's' : ''}`;
+const GC = 'a full GC in n8n before every run';
+/** A section: its heading, paragraphs and table, blank lines between. */
+const section = (...parts) => parts.filter(Boolean).join('\n\n');
+/** The first row (our node's) in bold. */
+const boldFirst = (rows) => rows.map((row, i) => (i ? row : { ...row, label: `**${row.label}**` }));
 
-/** What a scenario's items do: create (the provider's first call) or `send` (its follow-up). */
-const requestOf = (providerId, kind) =>
-	kind === 'send' ? providers[providerId].send : providers[providerId];
-
-/** What the two sides of every scenario share: the runner, the fakes and saved workflows. */
-export class Bench {
-	/** `fresh`: per provider, credentials for runs that each need the provider's whole budget. */
-	constructor({ runner, log, fresh = {} }) {
-		this.runner = runner;
-		this.log = log;
-		this.fresh = fresh;
-		this.saved = new Map();
-		this.setups = new Map();
-	}
-
-	/** Configuration a fake needs again after every reset. */
-	afterReset(fake, setup) {
-		this.setups.set(fake, setup);
-	}
-
-	ourNode(providerId, credentialId, kind) {
-		const provider = providers[providerId];
-		return {
-			name: provider.name,
-			type: `${packageName}.${provider.nodeType}`,
-			typeVersion: 1,
-			parameters: requestOf(providerId, kind).parameters(),
-			credentials: { [provider.credentialType]: { id: credentialId, name: credentialId } },
-		};
-	}
-
-	httpNode(providerId, fake, credentialId, settings = {}, kind) {
-		const { parameters, credentials } = requestOf(providerId, kind).http(fake, credentialId);
-		return {
-			name: HTTP_NODE,
-			type: 'n8n-nodes-base.httpRequest',
-			typeVersion: 4.2,
-			parameters: { ...parameters, options: { ...parameters.options, ...settings.options } },
-			...(credentials ? { credentials } : {}),
-			...(settings.node ?? {}),
-		};
-	}
-
-	async workflow(key, count, node) {
-		if (!this.saved.has(key)) {
-			const id = `benchWorkflow${String(this.saved.size + 1).padStart(4, '0')}`;
-			const workflow = leadsWorkflow({ id, name: `Benchmark: ${key}`, count, node });
-			this.saved.set(key, await this.runner.save(workflow));
-		}
-		return this.saved.get(key);
-	}
-
-	/**
-	 * Our node paces by the limit its provider documents, per credential and n8n process: where
-	 * the benchmark would spend more than that budget (Chatwoot: 3,000 requests a minute), each of
-	 * our node's runs gets a credential of its own, so that every run starts with the whole budget,
-	 * as one run a minute would. The HTTP Request node keeps no budget.
-	 */
-	withBudget(workflow, providerId) {
-		const pool = this.fresh[providerId];
-		const provider = providers[providerId];
-		const ours = workflow.nodes.find((node) => node.credentials?.[provider.credentialType]);
-		if (!pool?.length || !ours) return workflow;
-		this.used = ((this.used ?? 0) + 1) % pool.length;
-		const id = pool[this.used];
-		const node = { ...ours, credentials: { [provider.credentialType]: { id, name: id } } };
-		return {
-			...workflow,
-			nodes: workflow.nodes.map((entry) => (entry === ours ? node : entry)),
-		};
-	}
-
-	/**
-	 * One run on a fresh fake: reset, seeded for `count` items, 50 ms latency. Returns n8n's
-	 * figures and what the fake saw: objects created per item, duplicates, requests, 429s.
-	 */
-	async run({ label, key, count, node, providerId, fake, prepare, kind }) {
-		const request = requestOf(providerId, kind);
-		const workflow = await this.workflow(key, count, node);
-		fake.reset();
-		request.seed(fake, count);
-		fake.latencyMs = LATENCY_MS;
-		this.setups.get(fake)?.(fake);
-		prepare?.(fake);
-		const result = await this.runner.run(this.withBudget(workflow, providerId), node.name);
-		const { created, duplicates } = request.count(fake);
-		const outcome = {
-			label,
-			count,
-			...result,
-			created,
-			notCreated: count - created,
-			duplicates,
-			requests: fake.requests.length,
-			rateLimited: fake.rateLimited?.length ?? 0,
-			itemsPerSecond: count / (result.nodeMs / 1000),
-			growthKb: result.peakKb - result.rssBeforeKb,
-		};
-		this.log(
-			`    ${label}: ${outcome.status}, node ${Math.round(result.nodeMs)} ms, ` +
-				`${created}/${count} created, ${duplicates} duplicated, peak ${Math.round(result.peakKb / 1024)} MB` +
-				(outcome.error ? ` — ${outcome.error.slice(0, 160)}` : ''),
-		);
-		return outcome;
-	}
-}
-
-/** Medians over the rounds, each with its spread (lowest–highest), and the worst counts. */
-export function summarize(runs) {
-	const spread = (field) => {
-		const values = runs.map((run) => run[field]).filter(Number.isFinite);
-		return values.length ? [Math.min(...values), Math.max(...values)] : [NaN, NaN];
-	};
-	return {
-		runs,
-		rounds: runs.length,
-		spread: Object.fromEntries(
-			['itemsPerSecond', 'nodeMs', 'peakKb', 'growthKb', 'spanMs', 'floorRatio'].map((field) => [
-				field,
-				spread(field),
-			]),
-		),
-		spanMs: median(runs.map((run) => run.spanMs)),
-		floorRatio: median(runs.map((run) => run.floorRatio)),
-		rateLimited: Math.max(...runs.map((run) => run.rateLimited)),
-		requests: Math.max(...runs.map((run) => run.requests)),
-		notCreated: Math.max(...runs.map((run) => run.notCreated)),
-		status: runs.find((run) => run.status !== 'success')?.status ?? 'success',
-		error: runs.find((run) => run.error)?.error,
-		label: runs[0]?.label,
-		count: runs[0]?.count,
-		perWindow: runs[0]?.perWindow,
-		load1: median(runs.map((run) => run.load1)),
-		itemsPerSecond: median(runs.map((run) => run.itemsPerSecond)),
-		nodeMs: median(runs.map((run) => run.nodeMs)),
-		executionMs: median(runs.map((run) => run.executionMs)),
-		wallMs: median(runs.map((run) => run.wallMs)),
-		peakKb: median(runs.map((run) => run.peakKb)),
-		growthKb: median(runs.map((run) => run.growthKb)),
-		created: Math.min(...runs.map((run) => run.created)),
-		duplicates: Math.max(...runs.map((run) => run.duplicates)),
-		failedRuns: runs.filter((run) => run.status !== 'success').length,
-	};
-}
-
-/** Our node and the HTTP Request node, alternating which goes first, `repeat` times each. */
-async function pair(
-	bench,
-	{ providerId, fake, count, repeat, ourCredential, httpCredential, key, kind },
-) {
-	const sides = {
-		ours: {
-			label: `${providers[providerId].name} node`,
-			key: `${key} ours`,
-			node: bench.ourNode(providerId, ourCredential, kind),
-		},
-		http: {
-			label: 'HTTP Request node',
-			key: `${key} http`,
-			node: bench.httpNode(providerId, fake, httpCredential, {}, kind),
-		},
-	};
-	const runs = { ours: [], http: [] };
-	for (let round = 0; round < repeat; round++) {
-		for (const side of round % 2 === 0 ? ['ours', 'http'] : ['http', 'ours']) {
-			runs[side].push(await bench.run({ ...sides[side], count, providerId, fake, kind }));
-		}
-	}
-	return { ours: summarize(runs.ours), http: summarize(runs.http) };
-}
+/** The tables' columns, each [heading, value(row)]; a row is a summarized run with its label. */
+const COLUMNS = {
+	node: ['Node', (row) => row.label],
+	items: ['Items', (row) => row.count],
+	status: ['Status', status],
+	itemsPerSecond: ['Items/s', spread('itemsPerSecond', (value) => fixed(value, 0))],
+	nodeTime: ['Node time', spread('nodeMs', seconds)],
+	execution: ['Execution', (row) => seconds(row.executionMs)],
+	peak: ['Peak RSS', spread('peakKb', megabytes)],
+	growth: ['Growth', spread('growthKb', megabytes)],
+	created: ['Created', (row) => `${row.created}/${row.count}`],
+	notCreated: ['Not created', (row) => row.notCreated],
+	duplicates: ['Duplicates', (row) => row.duplicates],
+	error: ['Error', firstError],
+};
+/** Columns by name from COLUMNS, then `more` of the scenario's own. */
+const columns = (names, ...more) => [...names.split(' ').map((name) => COLUMNS[name]), ...more];
+const ratios = (...headings) => headings.map((heading, i) => [heading, (row) => row.ratios?.[i]]);
 
 /**
- * 1. No rate limit, 50 ms latency: throughput and n8n's peak memory. `kind` 'send' (7.): each
- * item's follow-up into what it already has (a message, Recoup's rename) instead of a create.
+ * "1.02× (≥ 1×) **met**": a figure against its target (`bound`, e.g. '≤ 1.1×' or '≤ 0'), added
+ * to `targets`; `why` explains a miss under "Where a target was not met".
  */
-export async function throughput(bench, { fakes, credentials, plan }, kind) {
-	const { providers: ids, items, repeat } = kind === 'send' ? plan.send : plan.throughput;
-	const results = [];
-	for (const providerId of ids) {
-		bench.log(`  ${providers[providerId].name}, ${items} items`);
-		const { ours, http } = await pair(bench, {
-			providerId,
-			fake: fakes[providerId],
-			count: items,
-			repeat,
-			ourCredential: credentials[providerId].ours,
-			httpCredential: credentials[providerId].http,
-			key: `${kind ?? 'throughput'} ${providerId} ${items}`,
-			kind,
-		});
-		results.push({
-			providerId,
-			ours,
-			http,
-			speed: ratio(ours.itemsPerSecond, http.itemsPerSecond),
-			memory: ratio(ours.peakKb, http.peakKb),
-		});
-	}
-	return { items, repeat, kind, results };
+export function mark(targets, name, value, bound, why) {
+	const [, sign, limit, unit] = /^(≥|≤) ([\d.]+)(×?)$/.exec(bound);
+	const met = Number.isFinite(value) && (sign === '≥' ? value >= limit : value <= limit);
+	const text = `${fixed(value, unit ? 2 : 0)}${unit} (${bound}) **${met ? 'met' : 'not met'}**`;
+	targets.push({ name, met, text, why: met ? '' : why });
+	return text;
 }
 
+/** 1. (create) and 7. (`send`: each item's follow-up into what its lead already has). */
+const throughput =
+	(kind) =>
+	async ({ bench, plan, targets }) => {
+		const send = kind === 'send';
+		const { providers: ids, items, repeat } = plan[send ? 'send' : 'throughput'];
+		const results = await bench.pairs(targets, ids, { count: items, repeat, kind });
+		return ({ mark, parallel }) => {
+			const number = send ? 7 : 1;
+			const rows = results.flatMap(({ providerId, ours, http }) => {
+				const { name: provider, send: follow } = providers[providerId];
+				const name = send ? `${provider} ${follow.operation}` : provider;
+				const speed = mark(
+					`${number}. ${name}: items/s vs the HTTP Request node`,
+					ratio(ours.itemsPerSecond, http.itemsPerSecond),
+					'≥ 1×',
+					`${name}: our node ${fixed(ours.itemsPerSecond, 0)} items/s (${seconds(ours.nodeMs)} for ${items}), HTTP Request node ${fixed(http.itemsPerSecond, 0)} items/s (${seconds(http.nodeMs)}); load ${fixed(ours.load1, 2)} on ${cpus().length} cores. Our node starts items as the provider's limits allow, at most ${parallel} in flight; the HTTP Request node starts all ${items} requests at once.`,
+				);
+				const second = send
+					? mark(
+							`7. ${name}: 0 sent twice`,
+							ours.duplicates,
+							'≤ 0',
+							`${ours.duplicates} items were sent twice.`,
+						)
+					: mark(
+							`1. ${name}: n8n's peak RSS vs the HTTP Request node`,
+							ratio(ours.peakKb, http.peakKb),
+							'≤ 1.1×',
+							`Peak RSS ${megabytes(ours.peakKb)} with the ${name} node, ${megabytes(http.peakKb)} with the HTTP Request node (growth during the run: ${megabytes(ours.growthKb)} vs ${megabytes(http.growthKb)}).`,
+						);
+				return [
+					{ ...ours, label: `**${name} node**`, ratios: [speed, second] },
+					{ ...http, label: `HTTP Request node (${name} request)` },
+				];
+			});
+			return section(
+				send
+					? `## 7. Send: ${items} follow-ups into existing chats, no rate limit, ${LATENCY_MS} ms latency`
+					: `## 1. Throughput: ${items} items, no rate limit, ${LATENCY_MS} ms latency`,
+				send &&
+					"Each item writes into what its lead already has (seeded on the fake): a message into its conversation or chat, or for Recoup (which has no message send) its chat's new topic. Duplicates are messages beyond one per chat, for Recoup PATCH requests beyond one per chat.",
+				`Median of ${plural(repeat, 'run')} per node (lowest–highest in brackets), alternating which node runs first, with ${GC}. Items/s = items ÷ the node's own execution time (n8n's runData \`executionTime\`); "execution" is the whole workflow (trigger, Code node, node, saving). Peak RSS is n8n's main process (VmHWM, reset before each run); growth is peak minus RSS before the run.`,
+				table(
+					columns(
+						'node itemsPerSecond nodeTime execution peak growth created duplicates',
+						['Load (1 min)', (row) => `load ${fixed(row.load1, 2)}`],
+						...ratios('Items/s ratio', send ? 'Sent twice' : 'Peak RSS ratio'),
+					),
+					rows,
+				),
+			);
+		};
+	};
+
 /** 2. One item: how long the node takes. */
-export async function singleItem(bench, { fakes, credentials, plan }) {
-	const results = [];
-	for (const providerId of plan.single.providers) {
-		bench.log(`  ${providers[providerId].name}, 1 item × ${plan.single.repeat}`);
-		const { ours, http } = await pair(bench, {
-			providerId,
-			fake: fakes[providerId],
-			count: 1,
-			repeat: plan.single.repeat,
-			ourCredential: credentials[providerId].ours,
-			httpCredential: credentials[providerId].http,
-			key: `single ${providerId}`,
+async function singleItem({ bench, plan, targets }) {
+	const { providers: ids, repeat } = plan.single;
+	const results = await bench.pairs(targets, ids, { count: 1, repeat });
+	return ({ mark }) => {
+		const rows = results.map(({ providerId, ours, http }) => {
+			const name = providers[providerId].name;
+			const text = mark(
+				`2. ${name}: one item's node time vs the HTTP Request node`,
+				ratio(ours.nodeMs, http.nodeMs),
+				'≤ 1.1×',
+				`${name} node ${milliseconds(ours.nodeMs)}, HTTP Request node ${milliseconds(http.nodeMs)} for one request at ${LATENCY_MS} ms latency (medians of ${repeat}).`,
+			);
+			return { name, ours, http, ratios: [text] };
 		});
-		results.push({ providerId, ours, http, time: ratio(ours.nodeMs, http.nodeMs) });
-	}
-	return { repeat: plan.single.repeat, results };
+		const nodeTime = spread('nodeMs', milliseconds);
+		return section(
+			'## 2. One item',
+			`Median of ${plural(repeat, 'run')} per node (lowest–highest in brackets), alternating which node runs first, ${GC}. Node time is the node's own execution time; execution is the whole workflow.`,
+			table(
+				[
+					['Provider', (row) => row.name],
+					['Our node', (row) => nodeTime(row.ours)],
+					['HTTP Request node', (row) => nodeTime(row.http)],
+					['Execution (ours)', (row) => milliseconds(row.ours.executionMs)],
+					['Execution (HTTP)', (row) => milliseconds(row.http.executionMs)],
+					...ratios('Node time ratio'),
+				],
+				rows,
+			),
+		);
+	};
 }
 
 /** First to last request on the create route (ms), and how many went out in each window. */
-function pacingOf(fake, path, windowMs) {
-	const times = fake.requestsTo('POST', path).map((request) => request.time);
-	if (times.length === 0) return { spanMs: 0, perWindow: [] };
+function pacingOf(fake, windowMs) {
+	const times = fake.requestsTo('POST', '/chats').map((request) => request.time);
 	const first = Math.min(...times);
 	const perWindow = [];
 	for (const time of times) {
@@ -239,134 +162,204 @@ function pacingOf(fake, path, windowMs) {
 		while (perWindow.length <= window) perWindow.push(0);
 		perWindow[window] += 1;
 	}
-	return { spanMs: Math.max(...times) - first, perWindow };
+	return { spanMs: times.length ? Math.max(...times) - first : 0, perWindow };
 }
 
 /**
  * 3. Fanvue with a small token bucket: everything through, nothing twice, near the floor.
- * `refill` (6.) makes the bucket refill slower than Fanvue documents (1 = as documented), with
+ * 6. (`slower`): the bucket refills `plan.refill.slower` times slower than Fanvue documents, with
  * X-RateLimit-* headers that tell the truth: the node must follow the headers, not the docs.
+ * `variants`: how many of the four nodes run.
  */
-export async function rateLimited(
-	bench,
-	{ fake, credentials, plan },
-	{ refill = 1, variants } = {},
-) {
-	const { items, requests, perMs, repeat = 1 } = plan.rateLimit;
-	const refillMs = perMs * refill;
-	const floorMs = ((items - requests) / requests) * refillMs;
-	const prepare = (target) => target.useRateLimit(requests, refillMs);
-	const common = { count: items, providerId: 'fanvue', fake, prepare };
-	const http = (settings) => bench.httpNode('fanvue', fake, credentials.http, settings);
-	const all = [
-		{
-			label: 'Fanvue node (defaults)',
-			key: 'rate ours',
-			node: bench.ourNode('fanvue', credentials.ours),
-		},
-		{ label: 'HTTP Request node (defaults)', key: 'rate http', node: http() },
-		{
-			label: 'HTTP Request node + Retry On Fail (3 tries, 1 s)',
-			key: 'rate http retry',
-			node: http({ node: { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 } }),
-		},
-		{
-			label: `HTTP Request node + Batching (${requests} items per ${refillMs / 1000} s)`,
-			key: `rate http batching ${refillMs}`,
-			node: http({
+const rateLimited =
+	(targetKey, { slower = false, variants = 4 } = {}) =>
+	async ({ bench, plan, targets }) => {
+		const own = targets[targetKey];
+		const refill = slower ? plan.refill.slower : 1;
+		const { items, requests, perMs, repeat = 1 } = plan.rateLimit;
+		const refillMs = perMs * refill;
+		const window = `${refillMs / 1000} s`;
+		const floorMs = ((items - requests) / requests) * refillMs;
+		const http = (label, settings) => ({ label, node: bench.httpNode(own, settings) });
+		const nodes = [
+			{ label: 'Fanvue node (defaults)', node: bench.ourNode(own) },
+			http('HTTP Request node (defaults)'),
+			http('HTTP Request node + Retry On Fail (3 tries, 1 s)', {
+				node: { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 },
+			}),
+			http(`HTTP Request node + Batching (${requests} items per ${window})`, {
 				options: { batching: { batch: { batchSize: requests, batchInterval: refillMs } } },
 			}),
-		},
-	].slice(0, variants);
-	const runs = all.map(() => []);
-	for (let round = 0; round < repeat; round++) {
-		const order = all.map((_, index) => index);
-		if (round % 2) order.reverse();
-		for (const index of order) {
-			// Each bucket its own saved workflows: they point at its fake and its credentials.
-			const key = `${all[index].key} refill ×${refill}`;
-			const run = await bench.run({ ...common, ...all[index], key });
-			Object.assign(run, pacingOf(fake, '/chats', refillMs));
-			run.floorRatio = ratio(run.spanMs, floorMs);
-			runs[index].push(run);
-		}
-	}
+		].slice(0, variants);
+		const results = await bench.rounds(own, nodes, {
+			repeat,
+			count: items,
+			prepare: (fake) => fake.useRateLimit(requests, refillMs),
+			measure(run) {
+				Object.assign(run, pacingOf(own.fake, refillMs));
+				run.floorRatio = ratio(run.spanMs, floorMs);
+			},
+		});
+		return ({ mark }) => {
+			const [ours] = results;
+			const { notCreated, duplicates, rateLimited } = ours;
+			const why = (what) =>
+				`${what ? `${what} ` : ''}Fanvue node: ${status(ours)}, ${ours.created}/${items} created, ${rateLimited} × 429, first-to-last request ${seconds(ours.spanMs)} against a floor of ${seconds(floorMs)}; requests sent in each ${refillMs / 1000}-s window (the bucket allows ${requests}): ${ours.perWindow.join(', ')}${reported(ours)}.`;
+			const partly =
+				notCreated > 0 &&
+				'The span only counts the requests that were sent before the node gave up.';
+			for (const [name, value, bound, miss] of [
+				['0 failed', notCreated, '≤ 0', `${notCreated} of ${items} items were not created.`],
+				['0 duplicated', duplicates, '≤ 0', `${duplicates} items were created twice.`],
+				['≤ 2 answers of 429', rateLimited, '≤ 2', `${rateLimited} answers of 429.`],
+				["first-to-last request ≤ 1.1× the bucket's floor", ours.floorRatio, '≤ 1.1×', partly],
+			]) {
+				mark(`${slower ? 6 : 3}. Rate limit: ${name}`, value, bound, why(miss));
+			}
+			return section(
+				slower
+					? `## 6. Rate limit refilling ${refill}× slower than documented: Fanvue, ${requests} requests per ${window}, ${items} items`
+					: `## 3. Rate limit: Fanvue, ${requests} requests per ${window}, ${items} items`,
+				slower &&
+					`Fanvue documents 200 requests per 60 s (${fixed(200 / 60, 2)} a second), which is what the node paces by until the provider says otherwise; this bucket refills ${fixed((requests * 1000) / refillMs, 2)} a second, and its X-RateLimit-Limit/Remaining/Reset headers (and Retry-After on a 429) say so. It shows whether the node follows the headers rather than the documentation.`,
+				`Median of ${plural(repeat, 'round')} (lowest–highest in brackets; counts are the worst round), alternating the order of the nodes. The fake's token bucket starts full with ${requests} requests and refills ${requests} per ${window}, so ${items} items cannot be sent in less than (${items} − ${requests}) ÷ ${requests} × ${window} = **${seconds(floorMs)}** (the floor). "Not created" counts items without a chat on the fake; "duplicates" counts chats beyond one per item; 429s are counted by the fake.`,
+				table(
+					columns(
+						'node status created notCreated duplicates',
+						['429s', (run) => run.rateLimited],
+						['Requests', (run) => run.requests],
+						['First to last request', spread('spanMs', seconds)],
+						['÷ floor', (run) => `${fixed(run.floorRatio, 2)}×`],
+						...columns('execution error'),
+					),
+					boldFirst(results),
+				),
+			);
+		};
+	};
+
+/** What the fake's token endpoint saw: refreshes, how each ended, refresh tokens presented twice. */
+function refreshesOf(fake) {
+	const log = fake.tokens.refreshLog;
+	const outcomes = (outcome) => log.filter((entry) => entry.outcome === outcome).length;
+	const presented = log.map((entry) => entry.refreshToken);
 	return {
-		items,
-		requests,
-		perMs: refillMs,
-		refill,
-		repeat,
-		floorMs,
-		results: runs.map(summarize),
+		refreshes: log.length,
+		refreshOk: outcomes('ok'),
+		refreshRefused: outcomes('reused') + outcomes('invalid'),
+		refreshText: `${outcomes('ok')} ok, ${outcomes('reused')} reused, ${outcomes('invalid')} invalid`,
+		presentedTwice: presented.length - new Set(presented).size,
 	};
 }
 
 /** 4. Fanvue with every access token expired: how many refreshes, and whether the chain survives. */
-export async function expiredTokens(bench, { fake, credentials, plan }) {
-	const items = plan.expired.items;
-	const refreshes = (target) => {
-		const log = target.tokens.refreshLog;
-		const presented = log.map((entry) => entry.refreshToken);
-		return {
-			refreshes: log.length,
-			refreshOk: log.filter((entry) => entry.outcome === 'ok').length,
-			refreshReused: log.filter((entry) => entry.outcome === 'reused').length,
-			refreshInvalid: log.filter((entry) => entry.outcome === 'invalid').length,
-			presentedTwice: presented.length - new Set(presented).size,
-		};
-	};
-	const sides = [
-		{
-			label: 'Fanvue node (defaults)',
-			key: 'expired ours',
-			node: bench.ourNode('fanvue', credentials.ours),
-		},
-		{
-			label: 'HTTP Request node (defaults)',
-			key: 'expired http',
-			node: bench.httpNode('fanvue', fake, credentials.http),
-		},
-	];
-	const results = [];
-	for (const side of sides) {
-		const common = { count: items, providerId: 'fanvue', fake, node: side.node, key: side.key };
-		const expired = await bench.run({
-			...common,
-			label: `${side.label}, tokens expired`,
-			prepare: (target) => target.tokens.expireAccessTokens(),
-		});
-		Object.assign(expired, refreshes(fake));
-		// The next run shows whether n8n kept a working token: no refresh needed if so.
-		const next = await bench.run({ ...common, label: `${side.label}, next run` });
-		Object.assign(next, refreshes(fake));
-		results.push({ label: side.label, expired, next });
+async function expiredTokens({ bench, plan, targets }) {
+	const own = targets.expired;
+	const { items } = plan.expired;
+	const runs = [];
+	for (const [side, node] of [
+		['Fanvue node (defaults)', bench.ourNode(own)],
+		['HTTP Request node (defaults)', bench.httpNode(own)],
+	]) {
+		// The next run, expiring nothing, shows whether n8n kept a working token.
+		for (const [label, prepare] of [
+			[`${side}, tokens expired`, (fake) => fake.tokens.expireAccessTokens()],
+			[`${side}, next run`],
+		]) {
+			const run = await bench.run(own, { label, count: items, node, prepare });
+			runs.push({ ...run, ...refreshesOf(own.fake) });
+		}
 	}
-	return { items, results };
+	return ({ mark }) => {
+		const [ours] = runs;
+		const why = `Fanvue node: ${status(ours)}, ${ours.created}/${items} created, ${ours.refreshes} refresh requests (${ours.refreshText})${reported(ours)}.`;
+		mark('4. Expired tokens: one refresh', ours.refreshes, '≤ 1', why);
+		mark('4. Expired tokens: no refresh token presented twice', ours.presentedTwice, '≤ 0', why);
+		mark('4. Expired tokens: 0 failed', ours.notCreated, '≤ 0', why);
+		return section(
+			`## 4. Expired OAuth2 token: Fanvue, ${items} items`,
+			"Every access token is expired before the first run; the fake's token endpoint rotates single-use refresh tokens and revokes the whole chain when one is presented twice (as Ory Hydra, Fanvue's authorization server, does). The next run, without expiring anything, shows whether n8n kept a working token.",
+			table(
+				[
+					['Node, run', (run) => run.label],
+					...columns('status created duplicates'),
+					['Refresh requests', (run) => run.refreshes],
+					['Refreshed', (run) => run.refreshOk],
+					['Refused (reused/revoked)', (run) => run.refreshRefused],
+					['Refresh token presented twice', (run) => run.presentedTwice],
+					...columns('execution error'),
+				],
+				boldFirst(runs),
+			),
+		);
+	};
 }
 
 /** 5. Ten times the items through one node: time and memory should grow in proportion. */
-export async function scale(bench, { fakes, credentials, plan }) {
+async function scale({ bench, plan, targets }) {
 	const { providerId, small, large, repeat } = plan.scale;
-	const results = { ours: { label: `${providers[providerId].name} node` } };
-	results.http = { label: 'HTTP Request node' };
+	const measured = [];
 	for (const count of [small, large]) {
-		bench.log(`  ${providers[providerId].name}, ${count} items × ${repeat}`);
-		const { ours, http } = await pair(bench, {
-			providerId,
-			fake: fakes[providerId],
-			count,
-			repeat,
-			ourCredential: credentials[providerId].ours,
-			httpCredential: credentials[providerId].http,
-			key: `scale ${providerId} ${count}`,
+		measured.push(...(await bench.pairs(targets, [providerId], { count, repeat })));
+	}
+	return ({ mark }) => {
+		const bound = Number(fixed((large / small) * 1.05, 1));
+		const rows = ['ours', 'http'].flatMap((side) => {
+			const [few, many] = measured.map((pair) => pair[side]);
+			const time = ratio(many.nodeMs, few.nodeMs);
+			const growth = ratio(many.growthKb, few.growthKb);
+			const label = side === 'ours' ? `**${few.label}**` : few.label;
+			const ratios = [`${fixed(time, 2)}×`, `${fixed(growth, 2)}×`];
+			return [
+				{ ...few, label },
+				{ ...many, label, time, growth, ratios },
+			];
 		});
-		results.ours[count === small ? 'small' : 'large'] = { ...ours, count };
-		results.http[count === small ? 'small' : 'large'] = { ...http, count };
-	}
-	for (const side of Object.values(results)) {
-		side.time = ratio(side.large.nodeMs, side.small.nodeMs);
-		side.growth = ratio(side.large.growthKb, side.small.growthKb);
-	}
-	return { providerId, small, large, repeat, results };
+		const [few, many] = rows;
+		const label = measured[0].ours.label;
+		mark(
+			`5. ${large} items: time ≤ ${bound}× the ${small}-item run`,
+			many.time,
+			`≤ ${bound}×`,
+			`${label}: ${seconds(few.nodeMs)} for ${small} items, ${seconds(many.nodeMs)} for ${large}.`,
+		);
+		mark(
+			`5. ${large} items: peak RSS growth in proportion to the ${small}-item run`,
+			many.growth,
+			`≤ ${bound}×`,
+			`${label}: RSS grew ${megabytes(few.growthKb)} during the ${small}-item run and ${megabytes(many.growthKb)} during the ${large}-item run.`,
+		);
+		return section(
+			`## 5. Scale: ${large} items through one node (${providers[providerId].name})`,
+			`Median of ${plural(repeat, 'round')} per node and size (lowest–highest in brackets), alternating which node runs first, ${GC}, so that growth (peak RSS during the run minus RSS before it) starts from the same settled heap for both sizes and both nodes. Target for our node: time ≤ ${bound}× and RSS growth no more than in proportion (≤ ${bound}×) of the ${small}-item run.`,
+			table(
+				columns(
+					'node items status nodeTime',
+					['Items/s', (run) => fixed(run.itemsPerSecond, 0)],
+					...columns('peak growth created duplicates'),
+					...ratios('Time ratio', 'Growth ratio'),
+				),
+				rows,
+			),
+		);
+	};
 }
+
+/**
+ * `run(context)` measures and returns `write({ mark, parallel })`; `plan`: the plan's entry the
+ * scenario needs (a plan without it skips the scenario).
+ */
+export const SCENARIOS = [
+	{ number: 2, name: 'one item', plan: 'single', run: singleItem },
+	{ number: 1, name: 'throughput', plan: 'throughput', run: throughput('create') },
+	{ number: 7, name: 'send', plan: 'send', run: throughput('send') },
+	{ number: 3, name: 'rate limit', plan: 'rateLimit', run: rateLimited('limited') },
+	{
+		number: 6,
+		name: 'rate limit refilling slower than documented',
+		plan: 'refill',
+		run: rateLimited('refill', { slower: true, variants: 2 }),
+	},
+	{ number: 4, name: 'expired tokens', plan: 'expired', run: expiredTokens },
+	{ number: 5, name: 'scale', plan: 'scale', run: scale },
+];

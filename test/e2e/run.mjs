@@ -23,7 +23,7 @@ import { checkInEditor } from './lib/browser.mjs';
 import { checkCredentialTests } from './lib/credential-tests.mjs';
 import { checkBothChatwootPackages, OTHER_CHATWOOT } from './lib/other-chatwoot.mjs';
 import { packageTypes } from './lib/package-types.mjs';
-import { Report, seconds } from './lib/report.mjs';
+import { Report, seconds } from '../../scripts/lib/report.mjs';
 import { prepareImports, startFakes, stopFakes } from './lib/setup.mjs';
 import { lastJson } from './lib/execute-output.mjs';
 import { exampleFiles, loadExample, loadScenarios } from './lib/workflows.mjs';

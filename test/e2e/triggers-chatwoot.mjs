@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 
 import { outputOf } from './lib/executions.mjs';
 import { runE2e } from './lib/runner.mjs';
-import { seconds } from './lib/report.mjs';
+import { seconds } from '../../scripts/lib/report.mjs';
 import { loadExample } from './lib/workflows.mjs';
 
 const SECRET = 'chatwoot-inbox-webhook-secret-e2e';

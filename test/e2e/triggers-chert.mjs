@@ -22,7 +22,7 @@ import { join } from 'node:path';
 
 import { outputOf } from './lib/executions.mjs';
 import { runE2e } from './lib/runner.mjs';
-import { seconds } from './lib/report.mjs';
+import { seconds } from '../../scripts/lib/report.mjs';
 import { loadExample, withCredentials } from './lib/workflows.mjs';
 
 // n8n 1.x saves static data only for workflow ids of up to 16 characters (its isWorkflowIdValid).

@@ -18,7 +18,7 @@ import { freePort } from '../../scripts/lib/instance.mjs';
 import { ensureN8n, lineOf } from '../../scripts/lib/n8n.mjs';
 import { build, pack } from '../../scripts/lib/package.mjs';
 import { compileFakes } from '../../fakes/compiled.mjs';
-import { Report, seconds } from '../e2e/lib/report.mjs';
+import { Report, seconds } from '../../scripts/lib/report.mjs';
 import { QueueCluster } from './lib/cluster.mjs';
 import { ensurePackages, startPostgres, startRedis } from './lib/services.mjs';
 import {

@@ -24,8 +24,33 @@ const PEER = '+14155559876';
 
 const json = (status, body, headers = {}) => ({ status, body, headers });
 
+/** Parameter helpers: every input is read from the item's `$json`. */
+const $ = (key) => `={{ $json.${key} }}`;
+const byId = (key) => ({ __rl: true, mode: 'id', value: $(key) });
+const params = (resource, operation, more = {}) => ({ resource, operation, ...more });
+/** The operation's checked field: its item key, the label its error names, a value it refuses. */
+const checked = (key, label, invalid, more = {}) => ({ bad: { key, label, invalid, ...more } });
+const required = (key, label, invalid, more = {}) =>
+	checked(key, label, invalid, { required: true, ...more });
 /** Items' markers say which item made what the fake stored: `<cell prefix>-<item index>`. */
-const byPrefix = (values, prefix) => values.filter((v) => String(v ?? '').startsWith(prefix));
+const createdAs = (values) => ({
+	created: (fake, _since, prefix) => values(fake).filter((v) => String(v ?? '').startsWith(prefix)),
+});
+/** The request faults are scripted on, whether sending it twice is harmless, what its 2xx holds. */
+const request = (method, path, idempotent, answer) => ({ method, path, idempotent, answer });
+/** A Get Many: a repeatable GET that lists, `limit` 5, answered in an envelope unless said otherwise. */
+const list = (parameters, path, answer = 'envelope') => ({
+	parameters: { ...parameters, limit: 5 },
+	lists: true,
+	...request('GET', path, true, answer),
+});
+/** Chert: one text part from the item's `text`; what the fake stored is each message's first part. */
+const CHERT_PARTS = { part: [{ type: 'text', text: $('text') }] };
+const CHERT_CREATED = createdAs((fake) => fake.messages.map((m) => m.parts?.[0]?.value));
+/** A number is a conversation ID's form: Chatwoot itself says whether it exists. */
+const CONVERSATION = required('conversation', 'Conversation ID', 'abc', {
+	wellFormed: ['a number', 'an id of the wrong kind (numeric)'],
+});
 
 /**
  * The providers, each with its credential, the secrets that must never be stored, its error
@@ -59,57 +84,28 @@ export const PROVIDERS = {
 		ops: [
 			{
 				name: 'Chat → Create',
-				parameters: {
-					resource: 'chat',
-					operation: 'create',
-					fan: { __rl: true, mode: 'id', value: '={{ $json.fan }}' },
-				},
+				parameters: params('chat', 'create', { fan: byId('fan') }),
 				item: () => ({ fan: ADA }),
-				method: 'POST',
-				path: /^\/chats$/,
-				idempotent: false,
-				answer: 'object',
-				bad: { key: 'fan', label: 'Fan', invalid: 'not-a-uuid' },
+				...request('POST', /^\/chats$/, false, 'object'),
+				...checked('fan', 'Fan', 'not-a-uuid'),
 				// Chats are keyed by the fan: what the fake stored per create.
 				created: (fake, since) => fake.chats.slice(since.chats),
 				mark: (fake) => ({ chats: fake.chats.length }),
 			},
 			{
 				name: 'Chat → Get Many',
-				parameters: {
-					resource: 'chat',
-					operation: 'getMany',
-					options: { search: '={{ $json.search }}' },
-					limit: 5,
-				},
-				lists: true,
+				...list(params('chat', 'getMany', { options: { search: $('search') } }), /^\/chats$/),
 				item: () => ({ search: '' }),
-				method: 'GET',
-				path: /^\/chats$/,
-				idempotent: true,
-				answer: 'envelope',
-				bad: { key: 'search', label: 'Search', invalid: 'x'.repeat(101) },
+				...checked('search', 'Search', 'x'.repeat(101)),
 			},
 			{
 				name: 'Message → Send',
-				parameters: {
-					resource: 'message',
-					operation: 'send',
-					fan: { __rl: true, mode: 'id', value: '={{ $json.fan }}' },
-					text: '={{ $json.text }}',
-				},
+				parameters: params('message', 'send', { fan: byId('fan'), text: $('text') }),
 				item: (marker) => ({ fan: ADA, text: marker }),
 				textKey: 'text',
-				method: 'POST',
-				path: /^\/chats\/[^/]+\/message$/,
-				idempotent: false,
-				answer: 'fields',
-				bad: { key: 'fan', label: 'Fan', invalid: 'not-a-uuid' },
-				created: (fake, _since, prefix) =>
-					byPrefix(
-						fake.messages.map((m) => m.body.text),
-						prefix,
-					),
+				...request('POST', /^\/chats\/[^/]+\/message$/, false, 'fields'),
+				...checked('fan', 'Fan', 'not-a-uuid'),
+				...createdAs((fake) => fake.messages.map((m) => m.body.text)),
 			},
 		],
 	},
@@ -136,83 +132,46 @@ export const PROVIDERS = {
 		ops: [
 			{
 				name: 'Chat → Create',
-				parameters: {
-					resource: 'chat',
-					operation: 'create',
-					artist: { __rl: true, mode: 'id', value: '={{ $json.artist }}' },
-					topic: '={{ $json.topic }}',
-				},
+				parameters: params('chat', 'create', { artist: byId('artist'), topic: $('topic') }),
 				item: (marker) => ({ artist: '', topic: marker }),
 				textKey: 'topic',
-				method: 'POST',
-				path: /^\/api\/chats$/,
-				idempotent: true,
-				answer: 'fields',
-				bad: { key: 'artist', label: 'Artist', invalid: 'not-a-uuid' },
-				created: (fake, _since, prefix) =>
-					byPrefix(
-						[...fake.chats.values()].map((c) => c.topic),
-						prefix,
-					),
+				...request('POST', /^\/api\/chats$/, true, 'fields'),
+				...checked('artist', 'Artist', 'not-a-uuid'),
+				...createdAs((fake) => [...fake.chats.values()].map((c) => c.topic)),
 			},
 			{
 				name: 'Chat → Get Many',
-				parameters: {
-					resource: 'chat',
-					operation: 'getAll',
-					options: { accountId: '={{ $json.account }}' },
-					limit: 5,
-				},
-				lists: true,
+				...list(
+					params('chat', 'getAll', { options: { accountId: $('account') } }),
+					/^\/api\/chats$/,
+				),
 				item: () => ({ account: '' }),
-				method: 'GET',
-				path: /^\/api\/chats$/,
-				idempotent: true,
-				answer: 'envelope',
-				bad: { key: 'account', label: 'Account ID', invalid: 'not-a-uuid', inOptions: true },
+				...checked('account', 'Account ID', 'not-a-uuid', { inOptions: true }),
 			},
 			{
 				name: 'Chat → Get Messages',
-				parameters: {
-					resource: 'chat',
-					operation: 'getMessages',
-					chatId: '={{ $json.chat }}',
-					limit: 5,
-				},
-				lists: true,
+				...list(
+					params('chat', 'getMessages', { chatId: $('chat') }),
+					/^\/api\/chats\/[^/]+\/messages$/,
+				),
 				item: (_marker, seeded) => ({ chat: seeded.chatId }),
-				method: 'GET',
-				path: /^\/api\/chats\/[^/]+\/messages$/,
-				idempotent: true,
-				answer: 'envelope',
-				bad: { key: 'chat', label: 'Chat ID', invalid: 'not-a-uuid', required: true },
+				...required('chat', 'Chat ID', 'not-a-uuid'),
 			},
 			{
 				name: 'Chat → Update Topic',
-				parameters: {
-					resource: 'chat',
-					operation: 'updateTopic',
-					chatId: '={{ $json.chat }}',
-					topic: '={{ $json.topic }}',
-				},
+				parameters: params('chat', 'updateTopic', { chatId: $('chat'), topic: $('topic') }),
 				item: (_marker, seeded) => ({ chat: seeded.chatId, topic: 'Tour dates' }),
-				method: 'PATCH',
-				path: /^\/api\/chats$/,
-				idempotent: true,
-				answer: 'fields',
-				bad: { key: 'chat', label: 'Chat ID', invalid: 'not-a-uuid', required: true },
+				...request('PATCH', /^\/api\/chats$/, true, 'fields'),
+				...required('chat', 'Chat ID', 'not-a-uuid'),
 			},
 			{
 				name: 'Chat → Delete',
-				parameters: { resource: 'chat', operation: 'delete', chatId: '={{ $json.chat }}' },
+				parameters: params('chat', 'delete', { chatId: $('chat') }),
 				// A chat that is not there is already deleted: the node says so, and does not fail.
 				item: () => ({ chat: randomUUID() }),
-				method: 'DELETE',
-				path: /^\/api\/chats$/,
-				idempotent: true,
-				answer: 'none',
+				...request('DELETE', /^\/api\/chats$/, true, 'none'),
 				notFound: 'output',
-				bad: { key: 'chat', label: 'Chat ID', invalid: 'not-a-uuid', required: true },
+				...required('chat', 'Chat ID', 'not-a-uuid'),
 			},
 		],
 	},
@@ -242,150 +201,83 @@ export const PROVIDERS = {
 		ops: [
 			{
 				name: 'Contact → Create',
-				parameters: {
-					resource: 'contact',
-					operation: 'create',
-					name: '={{ $json.name }}',
-					email: '={{ $json.email }}',
-				},
+				parameters: params('contact', 'create', { name: $('name'), email: $('email') }),
 				item: (marker) => ({ name: marker, email: '' }),
 				textKey: 'name',
-				method: 'POST',
-				path: /\/contacts$/,
-				idempotent: true,
-				answer: 'fields',
-				bad: { key: 'email', label: 'Email', invalid: 'not-an-email' },
-				created: (fake, _since, prefix) =>
-					byPrefix(
-						fake.contacts.map((c) => c.name),
-						prefix,
-					),
+				...request('POST', /\/contacts$/, true, 'fields'),
+				...checked('email', 'Email', 'not-an-email'),
+				...createdAs((fake) => fake.contacts.map((c) => c.name)),
 			},
 			{
 				name: 'Contact → Get',
-				parameters: {
-					resource: 'contact',
-					operation: 'get',
-					contactIdentifier: '={{ $json.contact }}',
-				},
+				parameters: params('contact', 'get', { contactIdentifier: $('contact') }),
 				item: (_marker, seeded) => ({ contact: seeded.contact }),
-				method: 'GET',
-				path: /\/contacts\/[^/]+$/,
-				idempotent: true,
-				answer: 'fields',
-				bad: { key: 'contact', label: 'Contact Identifier', invalid: '', required: true },
+				...request('GET', /\/contacts\/[^/]+$/, true, 'fields'),
+				...required('contact', 'Contact Identifier', ''),
 			},
 			{
 				name: 'Contact → Update',
-				parameters: {
-					resource: 'contact',
-					operation: 'update',
-					contactIdentifier: '={{ $json.contact }}',
-					name: '={{ $json.name }}',
-					phoneNumber: '={{ $json.phone }}',
-				},
+				parameters: params('contact', 'update', {
+					contactIdentifier: $('contact'),
+					name: $('name'),
+					phoneNumber: $('phone'),
+				}),
 				// A name as well: an empty phone number then leaves the phone as it is.
 				item: (_marker, seeded) => ({ contact: seeded.contact, name: 'Ada', phone: LEAD }),
-				method: 'PATCH',
-				path: /\/contacts\/[^/]+$/,
-				idempotent: true,
-				answer: 'fields',
-				bad: { key: 'phone', label: 'Phone Number', invalid: '555-not-a-number' },
+				...request('PATCH', /\/contacts\/[^/]+$/, true, 'fields'),
+				...checked('phone', 'Phone Number', '555-not-a-number'),
 			},
 			{
 				name: 'Conversation → Create',
-				parameters: {
-					resource: 'conversation',
-					operation: 'create',
-					contactIdentifier: '={{ $json.contact }}',
-					customAttributes: { attribute: [{ key: 'tag', value: '={{ $json.tag }}' }] },
-				},
+				parameters: params('conversation', 'create', {
+					contactIdentifier: $('contact'),
+					customAttributes: { attribute: [{ key: 'tag', value: $('tag') }] },
+				}),
 				item: (marker, seeded) => ({ contact: seeded.contact, tag: marker }),
 				textKey: 'tag',
-				method: 'POST',
-				path: /\/contacts\/[^/]+\/conversations$/,
-				idempotent: false,
-				answer: 'fields',
-				bad: { key: 'contact', label: 'Contact Identifier', invalid: '', required: true },
-				created: (fake, _since, prefix) =>
-					byPrefix(
-						fake.conversations.map((c) => c.custom_attributes?.tag),
-						prefix,
-					),
+				...request('POST', /\/contacts\/[^/]+\/conversations$/, false, 'fields'),
+				...required('contact', 'Contact Identifier', ''),
+				...createdAs((fake) => fake.conversations.map((c) => c.custom_attributes?.tag)),
 			},
 			{
 				name: 'Conversation → Get Many',
-				parameters: {
-					resource: 'conversation',
-					operation: 'getAll',
-					contactIdentifier: '={{ $json.contact }}',
-					limit: 5,
-				},
-				lists: true,
+				...list(
+					params('conversation', 'getAll', { contactIdentifier: $('contact') }),
+					/\/contacts\/[^/]+\/conversations$/,
+					'list',
+				),
 				item: (_marker, seeded) => ({ contact: seeded.contact }),
-				method: 'GET',
-				path: /\/contacts\/[^/]+\/conversations$/,
-				idempotent: true,
-				answer: 'list',
-				bad: { key: 'contact', label: 'Contact Identifier', invalid: '', required: true },
+				...required('contact', 'Contact Identifier', ''),
 			},
 			{
 				name: 'Conversation → Resolve',
-				parameters: {
-					resource: 'conversation',
-					operation: 'resolve',
-					contactIdentifier: '={{ $json.contact }}',
-					conversationId: '={{ $json.conversation }}',
-				},
+				parameters: params('conversation', 'resolve', {
+					contactIdentifier: $('contact'),
+					conversationId: $('conversation'),
+				}),
 				item: (_marker, seeded) => ({
 					contact: seeded.contact,
 					conversation: seeded.conversationId,
 				}),
-				method: 'POST',
-				path: /\/toggle_status$/,
-				idempotent: true,
-				answer: 'fields',
-				// A number is a conversation ID's form: Chatwoot itself says whether it exists.
-				bad: {
-					key: 'conversation',
-					label: 'Conversation ID',
-					invalid: 'abc',
-					required: true,
-					wellFormed: ['a number', 'an id of the wrong kind (numeric)'],
-				},
+				...request('POST', /\/toggle_status$/, true, 'fields'),
+				...CONVERSATION,
 			},
 			{
 				name: 'Message → Send',
-				parameters: {
-					resource: 'message',
-					operation: 'send',
-					contactIdentifier: '={{ $json.contact }}',
-					conversationId: '={{ $json.conversation }}',
-					content: '={{ $json.content }}',
-				},
+				parameters: params('message', 'send', {
+					contactIdentifier: $('contact'),
+					conversationId: $('conversation'),
+					content: $('content'),
+				}),
 				item: (marker, seeded) => ({
 					contact: seeded.contact,
 					conversation: seeded.conversationId,
 					content: marker,
 				}),
 				textKey: 'content',
-				method: 'POST',
-				path: /\/messages$/,
-				idempotent: false,
-				answer: 'fields',
-				// A number is a conversation ID's form: Chatwoot itself says whether it exists.
-				bad: {
-					key: 'conversation',
-					label: 'Conversation ID',
-					invalid: 'abc',
-					required: true,
-					wellFormed: ['a number', 'an id of the wrong kind (numeric)'],
-				},
-				created: (fake, _since, prefix) =>
-					byPrefix(
-						fake.conversations.flatMap((c) => c.messages.map((m) => m.content)),
-						prefix,
-					),
+				...request('POST', /\/messages$/, false, 'fields'),
+				...CONVERSATION,
+				...createdAs((fake) => fake.conversations.flatMap((c) => c.messages.map((m) => m.content))),
 			},
 		],
 	},
@@ -433,63 +325,35 @@ export const PROVIDERS = {
 		ops: [
 			{
 				name: 'Chat → Create',
-				parameters: {
-					resource: 'chat',
-					operation: 'create',
+				parameters: params('chat', 'create', {
 					from: { __rl: true, mode: 'number', value: FROM },
-					to: '={{ $json.to }}',
-					parts: { part: [{ type: 'text', text: '={{ $json.text }}' }] },
-				},
+					to: $('to'),
+					parts: CHERT_PARTS,
+				}),
 				item: (marker) => ({ to: LEAD, text: marker }),
 				textKey: 'text',
-				method: 'POST',
-				path: /^\/api\/v1\/chats$/,
-				idempotent: true,
-				answer: 'fields',
-				bad: { key: 'to', label: 'To', invalid: '555-not-a-number', required: true },
+				...request('POST', /^\/api\/v1\/chats$/, true, 'fields'),
+				...required('to', 'To', '555-not-a-number'),
 				list: { key: 'to', value: [LEAD, LEAD] },
-				created: (fake, _since, prefix) =>
-					byPrefix(
-						fake.messages.map((m) => m.parts?.[0]?.value),
-						prefix,
-					),
+				...CHERT_CREATED,
 			},
 			{
 				name: 'Message → Send',
-				parameters: {
-					resource: 'message',
-					operation: 'send',
-					chatId: '={{ $json.chat }}',
-					parts: { part: [{ type: 'text', text: '={{ $json.text }}' }] },
-				},
+				parameters: params('message', 'send', { chatId: $('chat'), parts: CHERT_PARTS }),
 				item: (marker, seeded) => ({ chat: seeded.chatId, text: marker }),
 				textKey: 'text',
-				method: 'POST',
-				path: /^\/api\/v1\/chats\/[^/]+\/messages$/,
-				idempotent: true,
-				answer: 'fields',
-				bad: { key: 'chat', label: 'Chat ID', invalid: 'a b', required: true },
-				created: (fake, _since, prefix) =>
-					byPrefix(
-						fake.messages.map((m) => m.parts?.[0]?.value),
-						prefix,
-					),
+				...request('POST', /^\/api\/v1\/chats\/[^/]+\/messages$/, true, 'fields'),
+				...required('chat', 'Chat ID', 'a b'),
+				...CHERT_CREATED,
 			},
 			{
 				name: 'Message → Get Many',
-				parameters: {
-					resource: 'message',
-					operation: 'getMany',
-					chatId: '={{ $json.chat }}',
-					limit: 5,
-				},
-				lists: true,
+				...list(
+					params('message', 'getMany', { chatId: $('chat') }),
+					/^\/api\/v1\/chats\/[^/]+\/messages$/,
+				),
 				item: (_marker, seeded) => ({ chat: seeded.chatId }),
-				method: 'GET',
-				path: /^\/api\/v1\/chats\/[^/]+\/messages$/,
-				idempotent: true,
-				answer: 'envelope',
-				bad: { key: 'chat', label: 'Chat ID', invalid: 'a b', required: true },
+				...required('chat', 'Chat ID', 'a b'),
 			},
 		],
 	},
@@ -505,6 +369,15 @@ function fitsAnswer(answer, body) {
 	return answer === 'object';
 }
 
+/** A fault: what the fake answers first, the outcome expected, and the requests it must see. */
+const fault = (name, script, expect, requests, more = {}) => ({
+	name,
+	script,
+	expect,
+	requests,
+	...more,
+});
+
 /**
  * The faults, each once per operation: what the fake answers its first matching request (the
  * routes answer the rest), and the outcome expected. `expect` is 'output' (the item succeeds,
@@ -512,90 +385,78 @@ function fitsAnswer(answer, body) {
  * the provider may have acted; `requests`: how many requests the fake must have seen.
  */
 export function faultsFor(provider, op) {
-	const { envelope, transient } = provider;
+	const { envelope, transient, title } = provider;
 	const retried = (status) => op.idempotent && transient.includes(status);
 	/** Not repeatable and the provider may have acted: a server error, an answer lost. */
 	const uncertain = !op.idempotent && op.method !== 'GET';
+	const answer = (status, message, headers) => [json(status, envelope(status, message), headers)];
+	const tooMany = (headers) => answer(429, 'Too many requests', headers);
+	/** A refusal: a clear node error after one request, whose description names the status. */
+	const refused = (status, message, more) =>
+		fault(`${status}`, answer(status, message), 'error', 1, {
+			description: new RegExp(`HTTP ${status}`),
+			...more,
+		});
+	/** A 200 the node cannot read: an error titled with the provider and the status. */
+	const unreadable = (name, headers, body) =>
+		fault(name, [{ status: 200, headers, body }], 'error', 1, {
+			mayHaveActed: uncertain,
+			title: new RegExp(`^${title}: HTTP 200`),
+		});
+	// The fake's routes never see these requests: an output item here stands for nothing created.
+	const broken = (name, reply, body) =>
+		fault(name, [reply], fitsAnswer(op.answer, body) ? 'output' : 'error', 1, {
+			mayHaveActed: uncertain,
+			createdExactly: op.created ? 0 : undefined,
+		});
+	/** The answer never arrives: a repeatable request is sent again, any other fails. */
+	const lost = (name, script, more) =>
+		fault(name, script, op.idempotent ? 'output' : 'error', op.idempotent ? 2 : 1, {
+			mayHaveActed: uncertain,
+			...more,
+		});
+
 	const faults = [
-		{
-			name: '429, Retry-After in seconds',
-			script: [json(429, envelope(429, 'Too many requests'), { 'retry-after': '1' })],
-			expect: 'output',
-			requests: 2,
-		},
-		{
-			name: '429, Retry-After as an HTTP date',
-			script: () => [
-				json(429, envelope(429, 'Too many requests'), {
-					'retry-after': new Date(Date.now() + 2000).toUTCString(),
-				}),
-			],
-			expect: 'output',
-			requests: 2,
-		},
-		{
-			name: '429 without Retry-After',
-			script: [json(429, envelope(429, 'Too many requests'))],
-			expect: 'output',
-			requests: 2,
-		},
-		{
-			name: '429 beyond Max Wait',
-			script: [json(429, envelope(429, 'Too many requests'), { 'retry-after': '3600' })],
-			expect: 'error',
+		fault('429, Retry-After in seconds', tooMany({ 'retry-after': '1' }), 'output', 2),
+		fault(
+			'429, Retry-After as an HTTP date',
+			() => tooMany({ 'retry-after': new Date(Date.now() + 2000).toUTCString() }),
+			'output',
+			2,
+		),
+		fault('429 without Retry-After', tooMany(), 'output', 2),
+		// The node keeps to that Retry-After for every request with the credential (its pacer
+		// is per credential): the cell has a credential of its own, so later cells are not held.
+		fault('429 beyond Max Wait', tooMany({ 'retry-after': '3600' }), 'error', 1, {
 			title: /Rate limit reached; try again after/,
-			requests: 1,
-			// The node keeps to that Retry-After for every request with the credential (its pacer
-			// is per credential): the cell has a credential of its own, so later cells are not held.
 			ownCredential: true,
-		},
+		}),
 	];
 	for (const status of [500, 502, 503, 504]) {
+		const outcome = [retried(status) ? 'output' : 'error', retried(status) ? 2 : 1];
 		const mayHaveActed = uncertain && status !== 503;
-		faults.push({
-			name: `${status}, provider's JSON`,
-			script: [json(status, envelope(status, `Upstream failure ${status}`))],
-			expect: retried(status) ? 'output' : 'error',
-			mayHaveActed,
-			requests: retried(status) ? 2 : 1,
-			description: new RegExp(`HTTP ${status}`),
-		});
-		faults.push({
-			name: `${status}, HTML page`,
-			script: [{ status, headers: { 'content-type': 'text/html' }, body: HTML_PAGE(status) }],
-			expect: retried(status) ? 'output' : 'error',
-			mayHaveActed,
-			requests: retried(status) ? 2 : 1,
-			title: new RegExp(`^${provider.title}: HTTP ${status}`),
-		});
+		faults.push(
+			fault(
+				`${status}, provider's JSON`,
+				answer(status, `Upstream failure ${status}`),
+				...outcome,
+				{
+					mayHaveActed,
+					description: new RegExp(`HTTP ${status}`),
+				},
+			),
+			fault(
+				`${status}, HTML page`,
+				[{ status, headers: { 'content-type': 'text/html' }, body: HTML_PAGE(status) }],
+				...outcome,
+				{ mayHaveActed, title: new RegExp(`^${title}: HTTP ${status}`) },
+			),
+		);
 	}
-	// The fake's routes never see these requests: an output item here stands for nothing created.
-	const broken = (name, answer, body) => ({
-		name,
-		script: [answer],
-		expect: fitsAnswer(op.answer, body) ? 'output' : 'error',
-		mayHaveActed: uncertain,
-		requests: 1,
-		createdExactly: op.created ? 0 : undefined,
-	});
 	faults.push(
-		{
-			name: '200, plain text',
-			script: [{ status: 200, headers: { 'content-type': 'text/plain' }, body: PLAIN_TEXT }],
-			expect: 'error',
-			mayHaveActed: uncertain,
-			requests: 1,
-			title: new RegExp(`^${provider.title}: HTTP 200`),
-		},
+		unreadable('200, plain text', { 'content-type': 'text/plain' }, PLAIN_TEXT),
 		broken('200, empty body', { status: 200, body: '' }, ''),
-		{
-			name: '200, JSON cut short',
-			script: [{ status: 200, headers: { 'content-type': 'application/json' }, body: TRUNCATED }],
-			expect: 'error',
-			mayHaveActed: uncertain,
-			requests: 1,
-			title: new RegExp(`^${provider.title}: HTTP 200`),
-		},
+		unreadable('200, JSON cut short', { 'content-type': 'application/json' }, TRUNCATED),
 		broken('200, a JSON array', json(200, []), []),
 		broken(
 			'200, JSON null',
@@ -603,98 +464,39 @@ export function faultsFor(provider, op) {
 			null,
 		),
 		broken('200, a field missing', json(200, { unexpected: true }), { unexpected: true }),
-		{
-			name: 'slower than the request timeout',
-			script: [{ status: 200, body: {}, delayMs: REQUEST_TIMEOUT_MS + 2000 }],
-			expect: op.idempotent ? 'output' : 'error',
-			mayHaveActed: uncertain,
-			requests: op.idempotent ? 2 : 1,
-			slow: true,
-		},
-		{
-			name: 'connection dropped before acting',
-			script: [{ status: 200, drop: true }],
-			expect: op.idempotent ? 'output' : 'error',
-			mayHaveActed: uncertain,
-			requests: op.idempotent ? 2 : 1,
-		},
-		{
-			name: 'connection dropped after acting',
-			script: [{ status: 200, afterActing: true }],
-			expect: op.idempotent ? 'output' : 'error',
-			mayHaveActed: uncertain,
-			requests: op.idempotent ? 2 : 1,
-			// What the provider did before the answer was lost: one, never two.
+		lost(
+			'slower than the request timeout',
+			[{ status: 200, body: {}, delayMs: REQUEST_TIMEOUT_MS + 2000 }],
+			{ slow: true },
+		),
+		lost('connection dropped before acting', [{ status: 200, drop: true }]),
+		// What the provider did before the answer was lost: one, never two.
+		lost('connection dropped after acting', [{ status: 200, afterActing: true }], {
 			createdExactly: op.created ? 1 : undefined,
-		},
-		{
-			name: 'connection refused',
-			refused: true,
-			expect: 'error',
-			title: /Could not reach/,
-			requests: 0,
-		},
+		}),
+		fault('connection refused', undefined, 'error', 0, { refused: true, title: /Could not reach/ }),
 	);
-	if (provider.unauthorized === 'refresh') {
-		faults.push(
-			{
-				name: '401, expired token: refreshed once',
-				script: [json(401, { error: 'Unauthorized' })],
-				expect: 'output',
-				requests: 2,
-			},
-			{
-				name: '401, refresh refused (invalid_grant)',
-				script: [json(401, { error: 'Unauthorized' })],
-				token: [json(400, { error: 'invalid_grant', error_description: 'revoked' })],
-				expect: 'error',
-				requests: 1,
-				description: /reconnect|Reconnect/,
-			},
-		);
-	} else {
-		faults.push(
-			{
-				name: '401, expired key',
-				script: [json(401, envelope(401, 'Unauthorized: key expired'))],
-				expect: 'error',
-				requests: 1,
-				description: /HTTP 401/,
-			},
-			{
-				name: '401, revoked key',
-				script: [json(401, envelope(401, 'Unauthorized: key revoked'))],
-				expect: 'error',
-				requests: 1,
-				description: /HTTP 401/,
-			},
-		);
-	}
+	const unauthorized = [json(401, { error: 'Unauthorized' })];
 	faults.push(
-		{
-			name: '403',
-			script: [json(403, envelope(403, 'Forbidden for this key'))],
-			expect: 'error',
-			requests: 1,
-			description: /HTTP 403/,
-			hinted: true,
-		},
-		{
-			name: '404',
-			script: [json(404, envelope(404, provider.notFoundMessage ?? 'Not found'))],
-			expect: op.notFound ?? 'error',
-			requests: 1,
+		...(provider.unauthorized === 'refresh'
+			? [
+					fault('401, expired token: refreshed once', unauthorized, 'output', 2),
+					fault('401, refresh refused (invalid_grant)', unauthorized, 'error', 1, {
+						token: [json(400, { error: 'invalid_grant', error_description: 'revoked' })],
+						description: /reconnect|Reconnect/,
+					}),
+				]
+			: [
+					refused(401, 'Unauthorized: key expired', { name: '401, expired key' }),
+					refused(401, 'Unauthorized: key revoked', { name: '401, revoked key' }),
+				]),
+		refused(403, 'Forbidden for this key', { hinted: true }),
+		fault('404', answer(404, provider.notFoundMessage ?? 'Not found'), op.notFound ?? 'error', 1, {
 			description: op.notFound ? undefined : /HTTP 404/,
-		},
+		}),
 	);
 	if (provider.conflict && op.method === 'POST') {
-		faults.push({
-			name: '409',
-			script: [json(409, envelope(409, 'Idempotency key reused with another body'))],
-			expect: 'error',
-			requests: 1,
-			description: /HTTP 409/,
-		});
+		faults.push(refused(409, 'Idempotency key reused with another body'));
 	}
 	return faults;
 }

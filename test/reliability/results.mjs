@@ -1,13 +1,23 @@
 // test/reliability/results.md: the summary line, then one table per node with a row per cell.
 import { writeFileSync } from 'node:fs';
 
-const cellText = (text, max = 90) => {
-	const line = String(text ?? '')
-		.replace(/\s+/g, ' ')
-		.replace(/\|/g, '\\|')
-		.trim();
-	return line.length > max ? `${line.slice(0, max)}…` : line;
-};
+import { cellText, table } from '../../scripts/lib/report.mjs';
+
+/** A row per cell: what it did, and whether that is what the cell expects. */
+const COLUMNS = [
+	['Operation', (row) => row.operation],
+	['Cell', (row) => cellText(row.cell, 90)],
+	['Outcome', (row) => row.outcome],
+	['Error title', (row) => cellText(row.title, 90)],
+	['Sent:', (row) => row.sent],
+	['Created:', (row) => row.created],
+	['Time:', (row) => `${(row.ms / 1000).toFixed(1)} s`],
+	[
+		'Verdict',
+		(row) =>
+			row.unexpected ? `**unexpected**: ${cellText(row.problems.join('; '), 160)}` : 'as expected',
+	],
+];
 
 /** The one line the README quotes. */
 export function summaryOf(rows, storedSecrets) {
@@ -44,18 +54,7 @@ export function writeResults(file, { rows, order, n8nVersion, seconds, storedSec
 	for (const [node, nodeRows] of byNode) {
 		if (!nodeRows.length) continue;
 		lines.push(`## ${node}`, '', `${summaryOf(nodeRows, 0)}.`, '');
-		lines.push(
-			'| Operation | Cell | Outcome | Error title | Sent | Created | Time | Verdict |',
-			'|---|---|---|---|---:|---:|---:|---|',
-		);
-		for (const row of nodeRows) {
-			const verdict = row.unexpected
-				? `**unexpected**: ${cellText(row.problems.join('; '), 160)}`
-				: 'as expected';
-			lines.push(
-				`| ${row.operation} | ${cellText(row.cell)} | ${row.outcome} | ${cellText(row.title)} | ${row.sent} | ${row.created ?? ''} | ${(row.ms / 1000).toFixed(1)} s | ${verdict} |`,
-			);
-		}
+		lines.push(table(COLUMNS, nodeRows));
 		lines.push('');
 	}
 	writeFileSync(file, `${lines.join('\n')}\n`);

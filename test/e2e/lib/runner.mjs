@@ -12,7 +12,7 @@ import { freePort, N8nInstance } from '../../../scripts/lib/instance.mjs';
 import { build, installLikeN8n, pack } from '../../../scripts/lib/package.mjs';
 import { compileFakes } from '../../../fakes/compiled.mjs';
 import { Executions } from './executions.mjs';
-import { Report, seconds } from './report.mjs';
+import { Report, seconds } from '../../../scripts/lib/report.mjs';
 
 /**
  * Runs an end-to-end runner and exits (1 on any failure, or when no check passed).
