@@ -8,6 +8,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 import { packageName } from '../lib/package.mjs';
+import { settleSockets } from './conditions.mjs';
 import { INPUT, leadsCode, providers, TRIGGER } from './providers.mjs';
 
 export const LATENCY_MS = 50;
@@ -122,6 +123,12 @@ export class Bench {
 	 */
 	async execute(workflow, nodeName, { timeoutMs = 15 * 60_000 } = {}) {
 		await sleep(300); // let the previous run's sockets and timers settle
+		const sockets = await settleSockets();
+		if (sockets.waitedMs > 1000) {
+			this.log(
+				`    waited ${Math.round(sockets.waitedMs / 1000)} s for closed connections to leave TIME_WAIT`,
+			);
+		}
 		await this.collectGarbage();
 		await sleep(200);
 		const before = memoryOf(this.pid);
