@@ -40,7 +40,7 @@ function socketsInTimeWait() {
  * run right after a large one would pay for its predecessor's sockets. Waits until at most `max`
  * remain, or `timeoutMs` passed; returns how many were left and how long it waited.
  */
-export async function settleSockets(max = 2000, timeoutMs = 65_000) {
+export async function settleSockets(max, timeoutMs = 65_000) {
 	const started = Date.now();
 	let left = socketsInTimeWait();
 	while (left > max && Date.now() - started < timeoutMs) {

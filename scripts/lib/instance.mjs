@@ -1,7 +1,9 @@
 // One n8n process tree around a user folder: CLI commands, `n8n start`, and its REST API.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const OWNER = {
@@ -60,19 +62,28 @@ export class N8nInstance {
 		};
 	}
 
-	/** Runs `n8n <args>` to the end; resolves with {code, stdout, stderr}. */
+	/**
+	 * Runs `n8n <args>` to the end; resolves with {code, stdout, stderr}. Its stdout goes to a
+	 * file, which Node writes synchronously: once, through a pipe, the end of a long
+	 * `execute --rawOutput` JSON was missing when n8n exited (n8n ends its commands with process.exit).
+	 */
 	cli(args) {
+		const file = join(tmpdir(), `n8n-cli-${randomUUID()}.out`);
+		const fd = openSync(file, 'w');
 		return new Promise((resolve, reject) => {
 			const child = spawn(process.execPath, [this.n8n.bin, ...args], {
 				env: this.env,
-				stdio: ['ignore', 'pipe', 'pipe'],
+				stdio: ['ignore', fd, 'pipe'],
 			});
-			let stdout = '';
+			closeSync(fd);
 			let stderr = '';
-			child.stdout.on('data', (chunk) => (stdout += chunk));
 			child.stderr.on('data', (chunk) => (stderr += chunk));
 			child.on('error', reject);
-			child.on('close', (code) => resolve({ code, stdout, stderr }));
+			child.on('close', (code) => {
+				const stdout = readFileSync(file, 'utf8');
+				rmSync(file, { force: true });
+				resolve({ code, stdout, stderr });
+			});
 		});
 	}
 
