@@ -72,7 +72,11 @@ const output = join(
 	repoRoot,
 	'bench',
 	// Under load, --only too writes results-load.md: the under-load figures may be a few scenarios.
-	`${['results', load ? '' : only ? 'only' : '', mode === 'full' ? '' : mode, load ? 'load' : ''].filter(Boolean).join('-')}.md`,
+	load
+		? `${['results', mode === 'full' ? '' : mode, 'load'].filter(Boolean).join('-')}.md`
+		: only
+			? 'results-only.md'
+			: `results${mode === 'full' ? '' : `-${mode}`}.md`,
 );
 const log = (line) => console.log(line);
 
