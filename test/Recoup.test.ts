@@ -192,11 +192,21 @@ describe('Recoup › Create Chat: a chat is never created twice', () => {
 		expect(fake.chats.size).toBe(3);
 	});
 
-	it('answers a re-run of the node in one execution from the first run, sending nothing', async () => {
-		const first = await run({ topic: 'x' }, { executionId: 'exec-44' });
-		const second = await run({ topic: 'x' }, { executionId: 'exec-44' });
+	it('with Retry On Fail on, answers a re-run of the node in one execution from the first run, sending nothing', async () => {
+		const retryOnFail = { maxTries: 2, waitBetweenTries: 0 };
+		const first = await run({ topic: 'x' }, { executionId: 'exec-44', retryOnFail });
+		const second = await run({ topic: 'x' }, { executionId: 'exec-44', retryOnFail });
 		expect(fake.requests).toHaveLength(1);
 		expect(second.items[0].json).toEqual(first.items[0].json);
+	});
+
+	it('with Retry On Fail off, keeps no output: the same run again sends the same chat ID, one chat exists', async () => {
+		await run({ topic: 'x' }, { executionId: 'exec-45' });
+		await run({ topic: 'x' }, { executionId: 'exec-45' });
+		const sent = fake.requestsTo('POST', '/api/chats');
+		expect(sent).toHaveLength(2);
+		expect(sent[0].rawBody).toBe(sent[1].rawBody);
+		expect(fake.chats.size).toBe(1);
 	});
 
 	it('retries a 500 with the same chat ID: one chat exists afterwards', async () => {
