@@ -41,7 +41,7 @@ function markerOf(ctx: IExecuteFunctions, purpose: string): string | undefined {
 }
 
 export interface NodeRunStart {
-	/** The same node run of this execution already started in another n8n process. */
+	/** The same node run of this execution already started elsewhere (another worker). */
 	restarted: boolean;
 	/** Resolves once the marker is read back (written again if a concurrent write lost it). */
 	confirmed: Promise<void>;
