@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { answerWith, defineProvider, type Answer } from '../shared';
+import { defineProvider, type Answer } from '../shared';
 
 /**
  * Which call failed decides what a 404 or a 500 most likely means: creating a contact, reading or
@@ -148,5 +148,5 @@ export const chatwoot = defineProvider<ChatwootConnection, ChatwootStep>({
 export type ChatwootClient = Awaited<ReturnType<typeof chatwoot.client>>;
 
 /** What Chatwoot answers a message it stored, and a contact it created or found. */
-export const messageAnswer = answerWith.fields("the message's ID", 'id');
-export const createdContactAnswer = answerWith.fields("the contact's ID", 'id');
+export const messageAnswer = chatwoot.answerWith.fields("the message's ID", 'id');
+export const createdContactAnswer = chatwoot.answerWith.fields("the contact's ID", 'id');

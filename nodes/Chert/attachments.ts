@@ -1,8 +1,6 @@
 import type { IDataObject, NodeApiError } from 'n8n-workflow';
 
-import { answerWith } from '../shared';
-
-import { uploadFailure, type ChertClient } from './transport';
+import { chert, uploadFailure, type ChertClient } from './transport';
 
 export interface MediaFile {
 	fileName: string;
@@ -73,7 +71,7 @@ export async function uploadMedia(client: ChertClient, file: MediaFile): Promise
 		{ filename: file.fileName, content_type: file.mimeType, size_bytes: file.bytes.length },
 		{
 			idempotent: true,
-			expect: answerWith.fields('the upload slot', 'attachment_id', 'upload_url'),
+			expect: chert.answerWith.fields('the upload slot', 'attachment_id', 'upload_url'),
 		},
 	);
 	const ticket = (answer.body ?? {}) as UploadTicket;

@@ -1,7 +1,5 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { answerWith } from '../shared';
-
 import { chert } from './transport';
 
 interface ChertPhoneNumber {
@@ -20,7 +18,7 @@ export async function searchPhoneNumbers(
 	// Chert's words.
 	const client = await chert.client(this, 0, 10_000);
 	const answer = await client.get('/phone-numbers', {
-		expect: answerWith.listIn('the list of phone numbers', 'phone_numbers'),
+		expect: chert.answerWith.listIn('the list of phone numbers', 'phone_numbers'),
 	});
 	const numbers = ((answer.body as IDataObject)?.phone_numbers ?? []) as ChertPhoneNumber[];
 	const needle = (filter ?? '').replace(/[^\d+]/g, '');

@@ -1,14 +1,12 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { answerWith, defineProvider, type Answer, type Item } from '../shared';
+import { defineProvider, type Answer, type Item } from '../shared';
 
 /** What every Fanvue request needs from the credential. */
 type FanvueConnection = { baseUrl: string; secrets: string[] };
 
 export const FANVUE_CREDENTIAL = 'chatProvidersFanvueOAuth2Api';
 
-/** What Fanvue answers a message it took (documented: `{messageUuid}`). */
-export const messageAnswer = answerWith.fields("the sent message's messageUuid", 'messageUuid');
 export const DEFAULT_API_VERSION = '2025-06-26';
 const DEFAULT_BASE_URL = 'https://api.fanvue.com';
 export const UUID_REGEX =
@@ -172,3 +170,9 @@ export const fanvue = defineProvider<FanvueConnection, FanvueCall>({
 });
 
 export type FanvueClient = Awaited<ReturnType<typeof fanvue.client>>;
+
+/** What Fanvue answers a message it took (documented: `{messageUuid}`). */
+export const messageAnswer = fanvue.answerWith.fields(
+	"the sent message's messageUuid",
+	'messageUuid',
+);

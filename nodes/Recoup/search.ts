@@ -1,7 +1,5 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { answerWith } from '../shared';
-
 import { recoup } from './transport';
 
 interface RecoupArtist {
@@ -21,7 +19,7 @@ export async function searchArtists(
 	// The same request path as Create Chat: Recoup's errors read the same, 429s and 5xx are retried.
 	const answer = await client.get('/api/artists', {
 		qs: accountId ? { account_id: accountId } : undefined,
-		expect: answerWith.listIn('the list of artists', 'artists'),
+		expect: recoup.answerWith.listIn('the list of artists', 'artists'),
 	});
 	const body = (answer.body ?? {}) as IDataObject;
 	const artists = (Array.isArray(body.artists) ? body.artists : []) as RecoupArtist[];

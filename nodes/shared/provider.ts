@@ -9,7 +9,7 @@ import {
 	type NodeApiError,
 } from 'n8n-workflow';
 
-import type { AnswerShape } from './answer-shapes';
+import { answerWith, type AnswerShape } from './answer-shapes';
 import { toNodeApiError, type ProviderFailure } from './errors';
 import type { ItemState } from './execution-record';
 import { itemOf, type Item } from './item';
@@ -149,6 +149,8 @@ export interface Resource<C extends Connection, Call> {
 export interface Provider<C extends Connection, Call> {
 	readonly name: string;
 	readonly credentialType: string;
+	/** The shapes a request's `expect` asks of a 2xx answer: `chatwoot.answerWith.fields(...)`. */
+	readonly answerWith: typeof answerWith;
 	/** A client for list searches, credential tests in code, and any request outside an item. */
 	client(ctx: RequestContext, itemIndex?: number, maxWaitMs?: number): Promise<Client<C, Call>>;
 	operation(operation: Operation<C, Call>): Operation<C, Call>;
@@ -335,6 +337,7 @@ export function defineProvider<C extends Connection, Call = undefined>(
 	return {
 		name: definition.name,
 		credentialType: definition.credentialType,
+		answerWith,
 		client,
 		operation: (operation) => operation,
 		resource,

@@ -1,7 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { answerWith } from '../../shared';
-
 import { contactIdentifierField, contactPath, readContactIdentifier } from '../contact';
 import { chatwoot } from '../transport';
 import { CONTACT_FIELDS, contactFields, identity } from './fields';
@@ -29,7 +27,7 @@ export const get = chatwoot.operation({
 		const answer = await client.get(contactPath(contactIdentifier), {
 			qs: identity(item, client.connection.hmacToken, false),
 			call: 'knownContact',
-			expect: answerWith.fields("the contact's ID", 'id'),
+			expect: chatwoot.answerWith.fields("the contact's ID", 'id'),
 		});
 		return { ...((answer.body ?? {}) as IDataObject), contactIdentifier };
 	},

@@ -1,7 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { answerWith } from '../../shared';
-
 import { contactIdentifierField, contactPath, readContactIdentifier } from '../contact';
 import { chatwoot } from '../transport';
 import {
@@ -32,7 +30,7 @@ export const update = chatwoot.operation({
 		const answer = await client.patch(contactPath(contactIdentifier), body, {
 			idempotent: true,
 			call: 'knownContact',
-			expect: answerWith.fields("the contact's ID", 'id'),
+			expect: chatwoot.answerWith.fields("the contact's ID", 'id'),
 		});
 		return { ...((answer.body ?? {}) as IDataObject), contactIdentifier };
 	},

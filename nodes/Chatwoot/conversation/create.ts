@@ -1,6 +1,6 @@
 import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { answerWith, type Item } from '../../shared';
+import type { Item } from '../../shared';
 import { readAttributes } from '../attributes';
 import { contactDescription, resolveContact, type ResolvedContact } from '../contact';
 import { chatwoot, messageAnswer, type ChatwootClient } from '../transport';
@@ -55,7 +55,7 @@ async function createConversation(
 	const answer = await client.post(path, attributes ? { custom_attributes: attributes } : {}, {
 		idempotent: false,
 		call: 'conversation',
-		expect: answerWith.fields("the created conversation's ID", 'id'),
+		expect: chatwoot.answerWith.fields("the created conversation's ID", 'id'),
 	});
 	const conversation = (answer.body ?? {}) as IDataObject;
 	const output: IDataObject = { ...conversation, contactIdentifier };
@@ -171,7 +171,7 @@ export const create = chatwoot.operation({
 		}
 		const answer = await client.get(conversationsPath(contactIdentifier), {
 			call: 'conversation',
-			expect: answerWith.list("the contact's conversations"),
+			expect: chatwoot.answerWith.list("the contact's conversations"),
 		});
 		const conversations = (Array.isArray(answer.body) ? answer.body : []) as IDataObject[];
 		const newest = conversations.reduce<IDataObject | undefined>(

@@ -1,7 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { answerWith } from '../../shared';
-
 import { contactIdentifierField, contactPath, readContactIdentifier } from '../contact';
 import { chatwoot } from '../transport';
 
@@ -19,7 +17,7 @@ export const getMany = chatwoot.operation({
 		// Chatwoot answers every conversation at once: its public API has no pages.
 		const answer = await client.get(`${contactPath(contactIdentifier)}/conversations`, {
 			call: 'conversationList',
-			expect: answerWith.list("the contact's conversations"),
+			expect: chatwoot.answerWith.list("the contact's conversations"),
 		});
 		const conversations = (Array.isArray(answer.body) ? answer.body : []) as IDataObject[];
 		const newestFirst = [...conversations].sort((a, b) => Number(b.id) - Number(a.id));

@@ -1,7 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { answerWith } from '../../shared';
-
 import {
 	contactIdentifierField,
 	contactPath,
@@ -29,7 +27,7 @@ export const resolve = chatwoot.operation({
 			{
 				idempotent: true,
 				call: 'resolve',
-				expect: answerWith.fields("the conversation's ID", 'id'),
+				expect: chatwoot.answerWith.fields("the conversation's ID", 'id'),
 			},
 		);
 		return { ...((answer.body ?? {}) as IDataObject), contactIdentifier };

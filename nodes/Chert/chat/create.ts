@@ -1,7 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { answerWith } from '../../shared';
-
 import { checkParts, messagePartsProperty, partEntries, toChertParts } from '../parts';
 import { chert } from '../transport';
 
@@ -146,7 +144,7 @@ export const create = chert.operation({
 		const answer = await client.post(
 			'/chats',
 			{ from, to, message },
-			{ idempotent: true, expect: answerWith.fields("the created chat's ID", 'chat.id') },
+			{ idempotent: true, expect: chert.answerWith.fields("the created chat's ID", 'chat.id') },
 		);
 		const body = (answer.body ?? {}) as IDataObject;
 		return { chat: body.chat ?? null, message: body.message ?? null };

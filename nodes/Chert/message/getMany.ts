@@ -1,7 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { answerWith } from '../../shared';
-
 import { chatIdProperty, readChatId } from '../chatId';
 import { chert } from '../transport';
 
@@ -20,7 +18,7 @@ export const getMany = chert.operation({
 		// no pagination yet (has_more says older ones were left out).
 		const answer = await client.get(`/chats/${encodeURIComponent(chatId)}/messages`, {
 			call: { chatId },
-			expect: answerWith.listIn("the chat's messages", 'messages'),
+			expect: chert.answerWith.listIn("the chat's messages", 'messages'),
 		});
 		const body = (answer.body ?? {}) as IDataObject;
 		const messages = (Array.isArray(body.messages) ? body.messages : []) as IDataObject[];

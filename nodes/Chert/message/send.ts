@@ -1,7 +1,5 @@
 import { NodeApiError, type IDataObject } from 'n8n-workflow';
 
-import { answerWith } from '../../shared';
-
 import { chatIdProperty, readChatId } from '../chatId';
 import { checkParts, messagePartsProperty, partEntries, toChertParts } from '../parts';
 import { chert, type ChertClient } from '../transport';
@@ -70,7 +68,7 @@ export const send = chert.operation({
 				{
 					idempotent: true,
 					call: { chatId },
-					expect: answerWith.fields("the sent message's ID", 'message.id'),
+					expect: chert.answerWith.fields("the sent message's ID", 'message.id'),
 				},
 			)
 			.catch((error: unknown) =>

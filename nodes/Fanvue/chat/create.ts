@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { creatorLocator, fanLocator, readCreatorUuid } from '../creator';
 import { contentFields, readContent } from '../message/content';
-import { answerWith, type Item } from '../../shared';
+import type { Item } from '../../shared';
 import {
 	apiVersionOption,
 	fanvue,
@@ -131,7 +131,7 @@ export const create = fanvue.operation({
 					twice: 'open the chat twice',
 				},
 				// Fanvue confirms with {message} and no chat ID: chats are keyed by the fan.
-				expect: answerWith.object("Fanvue's confirmation"),
+				expect: fanvue.answerWith.object("Fanvue's confirmation"),
 			},
 		);
 		const message = (answer.body as IDataObject | undefined)?.message;

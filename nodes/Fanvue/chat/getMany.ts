@@ -1,6 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { answerWith } from '../../shared';
 import { creatorLocator, readCreatorUuid } from '../creator';
 import { apiVersionOption, fanvue, readApiVersion } from '../transport';
 
@@ -92,7 +91,7 @@ export const getMany = fanvue.operation({
 			const answer = await client.get(path, {
 				qs,
 				call,
-				expect: answerWith.listIn('the list of chats', 'data'),
+				expect: fanvue.answerWith.listIn('the list of chats', 'data'),
 			});
 			const body = (answer.body ?? {}) as IDataObject;
 			const data = (Array.isArray(body.data) ? body.data : []) as IDataObject[];

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { answerWith } from '../../shared';
+import { recoup } from '../transport';
 
 export const UUID_REGEX =
 	'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
@@ -53,7 +53,7 @@ function objectOf(value: unknown): IDataObject {
 }
 
 /** A chat answer in either of Recoup's shapes (see toChat) holds the chat's ID. */
-export const chatAnswer = answerWith.anyField("the chat's ID", 'id', 'chat.id');
+export const chatAnswer = recoup.answerWith.anyField("the chat's ID", 'id', 'chat.id');
 
 /**
  * One chat shape, whichever of its documented answers Recoup sends (camelCase with a title, or

@@ -1,7 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { answerWith } from '../../shared';
-
 import { recoup } from '../transport';
 import { artistLocator, listIn, toChat } from './fields';
 
@@ -40,7 +38,7 @@ export const getMany = recoup.operation({
 		// One answer holds every chat: Recoup's list has no pages.
 		const answer = await client.get('/api/chats', {
 			qs,
-			expect: answerWith.listIn('the list of chats', 'chats'),
+			expect: recoup.answerWith.listIn('the list of chats', 'chats'),
 		});
 		return listIn(answer.body, 'chats').slice(0, limit).map(toChat);
 	},

@@ -1,7 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { answerWith } from '../../shared';
-
 import { recoup } from '../transport';
 import { chatIdField, listIn } from './fields';
 
@@ -47,7 +45,7 @@ export const getMessages = recoup.operation({
 		const limit = item.limit();
 		const answer = await client.get(`/api/chats/${chatId}/messages`, {
 			call: 'existing chat',
-			expect: answerWith.listIn("the chat's messages", 'data'),
+			expect: recoup.answerWith.listIn("the chat's messages", 'data'),
 		});
 		return listIn(answer.body, 'data').slice(0, limit).map(toMessage);
 	},
