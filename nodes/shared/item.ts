@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, NodeOperationError } from 'n8n-wor
 
 import { stableItemKey, uuidFromKey } from './idempotency';
 import type { RunSettings } from './items';
+import { mappedFieldValue } from './mapped-fields';
 import { nodeOf } from './run-cache';
 import {
 	invalidInput,
@@ -61,12 +62,18 @@ export interface Item {
 
 export function itemOf(ctx: IExecuteFunctions, index: number, settings: RunSettings): Item {
 	const node = nodeOf(ctx);
+	const asTool = node.type.endsWith('Tool');
 	const at = (field: string): FieldContext => ({ node, itemIndex: index, field });
 	let options: IDataObject | undefined;
 	return {
 		index,
 		settings,
 		param: (name, fallback = '') => {
+			// As an AI Agent's tool, n8n adds the model's call as input, and $json may not be the item.
+			if (!asTool) {
+				const mapped = mappedFieldValue(node.parameters[name], ctx.getInputData()[index]?.json);
+				if (mapped !== undefined) return mapped;
+			}
 			const value = ctx.getNodeParameter(name, index, fallback);
 			// Only a resource locator has a value to extract; extracting from a parameter that is
 			// hidden (Limit while Return All is on) throws instead of giving the fallback.
