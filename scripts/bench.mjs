@@ -1,4 +1,6 @@
-// Benchmark in a real n8n: `npm run bench [-- --quick | --smoke] [--only=1,7] [--load=1] [--no-build] [--keep]`.
+// Benchmark in a real n8n: `npm run bench [-- --quick | --smoke] [--only=1,7] [--load=1] [--no-build] [--keep]`
+// (`--providers=chatwoot,fanvue` narrows scenarios 1, 2 and 7; `--profile=DIR` writes a CPU profile of
+// n8n's main process per measured run, to open in Chrome's DevTools; profiled runs are slower).
 // Builds and packs the package, installs it into a fresh n8n 2.8.4 user folder as n8n's
 // Community Nodes installer does, starts the provider fakes with 50 ms latency, and runs each
 // scenario (scripts/bench/scenarios.mjs) with our node and with n8n's HTTP Request node on the
@@ -31,6 +33,8 @@ const { values: args } = parseArgs({
 		keep: { type: 'boolean', default: false },
 		only: { type: 'string' },
 		load: { type: 'string' },
+		providers: { type: 'string' },
+		profile: { type: 'string' },
 	},
 });
 
@@ -65,7 +69,22 @@ const PLANS = {
 	},
 };
 const mode = args.smoke ? 'smoke' : args.quick ? 'quick' : 'full';
-const plan = PLANS[mode];
+const plan = narrowed(PLANS[mode], args.providers?.split(','));
+/** The plan with only these providers in the scenarios that run every provider. */
+function narrowed(full, chosen) {
+	if (!chosen) return full;
+	const unknown = chosen.filter((id) => !ALL.includes(id));
+	if (unknown.length)
+		throw new Error(`Unknown provider ${unknown.join(', ')}: use ${ALL.join(', ')}`);
+	return Object.fromEntries(
+		Object.entries(full).map(([name, entry]) => [
+			name,
+			entry.providers
+				? { ...entry, providers: entry.providers.filter((id) => chosen.includes(id)) }
+				: entry,
+		]),
+	);
+}
 const only = args.only?.split(',').map(Number);
 const load = Number(args.load ?? 0);
 const output = join(
@@ -74,7 +93,7 @@ const output = join(
 	// Under load, --only too writes results-load.md: the under-load figures may be a few scenarios.
 	load
 		? `${['results', mode === 'full' ? '' : mode, 'load'].filter(Boolean).join('-')}.md`
-		: only
+		: only || args.providers
 			? 'results-only.md'
 			: `results${mode === 'full' ? '' : `-${mode}`}.md`,
 );
@@ -196,7 +215,11 @@ async function main() {
 		log(`n8n started (main process ${instance.process.pid})`);
 		stopLoad = load ? startLoad(load) : undefined;
 
-		const context = { bench: new Bench(instance, n8n.dir, log), plan, targets };
+		const context = {
+			bench: new Bench(instance, n8n.dir, log, { profileDir: args.profile }),
+			plan,
+			targets,
+		};
 		const written = [];
 		for (const scenario of SCENARIOS) {
 			if (!plan[scenario.plan] || (only && !only.includes(scenario.number))) continue;

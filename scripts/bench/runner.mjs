@@ -2,7 +2,7 @@
 // and the peak memory of n8n's main process; and the Bench, which runs one node on a freshly
 // reset fake and pairs our node with the HTTP Request node in alternating order.
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -88,8 +88,10 @@ export function summarize(runs) {
  */
 export class Bench {
 	/** @param {import('../lib/instance.mjs').N8nInstance} instance */
-	constructor(instance, n8nDir, log) {
+	constructor(instance, n8nDir, log, { profileDir } = {}) {
 		this.instance = instance;
+		this.profileDir = profileDir;
+		this.profiles = 0;
 		this.pid = instance.process.pid;
 		this.log = log;
 		this.saved = new Map();
@@ -100,25 +102,58 @@ export class Bench {
 		this.WebSocket = require('ws');
 	}
 
-	/**
-	 * A full garbage collection in n8n's main process, through its inspector (n8n started with
-	 * --inspect=127.0.0.1:0): every run then starts from the same settled heap, whichever ran before.
-	 */
-	async collectGarbage() {
+	/** A session on n8n's inspector (n8n started with --inspect=127.0.0.1:0). */
+	async inspector() {
 		const url = /Debugger listening on (ws:\/\/\S+)/.exec(this.instance.log)?.[1];
-		if (!url) throw new Error('n8n was not started with --inspect: cannot force a GC');
+		if (!url) throw new Error('n8n was not started with --inspect: cannot reach its inspector');
 		const socket = new this.WebSocket(url);
 		await new Promise((resolve, reject) => {
 			socket.once('open', resolve);
 			socket.once('error', reject);
 		});
-		await new Promise((resolve) => {
-			socket.on('message', (message) => {
-				if (JSON.parse(String(message)).id === 1) resolve();
+		let lastId = 0;
+		const call = (method, params = {}) =>
+			new Promise((resolve) => {
+				const id = ++lastId;
+				const onMessage = (message) => {
+					const answer = JSON.parse(String(message));
+					if (answer.id !== id) return;
+					socket.off('message', onMessage);
+					resolve(answer.result);
+				};
+				socket.on('message', onMessage);
+				socket.send(JSON.stringify({ id, method, params }));
 			});
-			socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
-		});
-		socket.close();
+		return { call, close: () => socket.close() };
+	}
+
+	/** A full garbage collection in n8n's main process: every run then starts from the same
+	 * settled heap, whichever ran before. */
+	async collectGarbage() {
+		const session = await this.inspector();
+		await session.call('HeapProfiler.collectGarbage');
+		session.close();
+	}
+
+	/** With --profile: a CPU profile of n8n's main process from here until `stop(name)`. */
+	async startProfile() {
+		if (!this.profileDir) return undefined;
+		const session = await this.inspector();
+		await session.call('Profiler.enable');
+		await session.call('Profiler.start');
+		return {
+			stop: async (name) => {
+				const { profile } = await session.call('Profiler.stop');
+				session.close();
+				mkdirSync(this.profileDir, { recursive: true });
+				const file = join(
+					this.profileDir,
+					`${name.replace(/\W+/g, '-')}-${++this.profiles}.cpuprofile`,
+				);
+				writeFileSync(file, JSON.stringify(profile));
+				this.log(`    CPU profile: ${file}`);
+			},
+		};
 	}
 
 	/**
@@ -137,6 +172,7 @@ export class Bench {
 		const [load1] = loadavg();
 		// Resets the kernel's high-water mark of the resident memory to its current size.
 		writeFileSync(`/proc/${this.pid}/clear_refs`, '5');
+		const profile = await this.startProfile();
 		const started = performance.now();
 		const { executionId } = await this.instance.rest('POST', `/rest/workflows/${workflow.id}/run`, {
 			workflowData: workflow,
@@ -154,6 +190,7 @@ export class Bench {
 			await sleep(100);
 		}
 		const { peakKb } = memoryOf(this.pid);
+		await profile?.stop(nodeName);
 
 		const execution = await this.instance.rest('GET', `/rest/executions/${executionId}`);
 		const data =
