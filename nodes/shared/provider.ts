@@ -380,6 +380,8 @@ export function defineProvider<C extends Connection, Call = undefined>(
 					};
 				}
 			}
+			// The credential is read while the node run records its start: both wait on n8n's database.
+			void connect(ctx, 0).catch(() => undefined);
 			return await executeOperation(ctx, table);
 		},
 	};
