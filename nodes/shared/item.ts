@@ -74,11 +74,15 @@ export function itemOf(ctx: IExecuteFunctions, index: number, settings: RunSetti
 				const mapped = mappedFieldValue(node.parameters[name], ctx.getInputData()[index]?.json);
 				if (mapped !== undefined) return mapped;
 			}
-			const value = ctx.getNodeParameter(name, index, fallback);
 			// Only a resource locator has a value to extract; extracting from a parameter that is
-			// hidden (Limit while Return All is on) throws instead of giving the fallback.
-			const isLocator = (value as { __rl?: unknown } | null)?.__rl === true;
-			return isLocator
+			// hidden (Limit while Return All is on) throws instead of giving the fallback. A saved
+			// locator is known before it is read, so its expression is evaluated once, not twice.
+			const isLocator = (value: unknown) => (value as { __rl?: unknown } | null)?.__rl === true;
+			if (isLocator(node.parameters[name])) {
+				return ctx.getNodeParameter(name, index, fallback, { extractValue: true });
+			}
+			const value = ctx.getNodeParameter(name, index, fallback);
+			return isLocator(value)
 				? ctx.getNodeParameter(name, index, fallback, { extractValue: true })
 				: value;
 		},

@@ -39,12 +39,29 @@ function readingNode(): INodeType {
 			defaults: { name: 'Test Reader' },
 			inputs: ['main'],
 			outputs: ['main'],
-			properties: paramNames.map((name) => ({
-				displayName: name,
-				name,
-				type: 'string' as const,
-				default: '',
-			})),
+			properties: [
+				...paramNames.map((name) => ({
+					displayName: name,
+					name,
+					type: 'string' as const,
+					default: '',
+				})),
+				{
+					displayName: 'Chat',
+					name: 'chat',
+					type: 'resourceLocator',
+					default: { mode: 'id', value: '' },
+					modes: [
+						{ displayName: 'ID', name: 'id', type: 'string' },
+						{
+							displayName: 'URL',
+							name: 'url',
+							type: 'string',
+							extractValue: { type: 'regex', regex: 'chats/([0-9]+)' },
+						},
+					],
+				},
+			],
 		},
 		async execute(this: IExecuteFunctions) {
 			const settings = { parallelRequests: undefined, maxWaitMs: 0 };
@@ -58,6 +75,10 @@ function readingNode(): INodeType {
 							n8n: this.getNodeParameter(name, index) as IDataObject,
 						};
 					}
+					json.chat = {
+						door: item.param('chat') as IDataObject,
+						n8n: this.getNodeParameter('chat', index, '', { extractValue: true }) as IDataObject,
+					};
 					return { json, pairedItem: { item: index } };
 				}),
 			];
@@ -77,9 +98,18 @@ const items = [
 			'first name': 'Ada',
 			tags: ['a', 'b'],
 			none: null,
+			chatUrl: 'https://app.example.com/chats/42',
 		},
 	},
-	{ json: { email: 'bo@example.com', count: 7, contact: { name: 'Bo' }, tags: [] } },
+	{
+		json: {
+			email: 'bo@example.com',
+			count: 7,
+			contact: { name: 'Bo' },
+			tags: [],
+			chatUrl: 'https://app.example.com/chats/7',
+		},
+	},
 ];
 
 describe('a parameter mapped from one field of the item', () => {
@@ -88,7 +118,10 @@ describe('a parameter mapped from one field of the item', () => {
 		async (asTool) => {
 			const result = await runNode({
 				nodeType: readingNode(),
-				parameters: EXPRESSIONS,
+				parameters: {
+					...EXPRESSIONS,
+					chat: { __rl: true, mode: 'url', value: '={{ $json.chatUrl }}' },
+				},
 				items,
 				asTool,
 			});
@@ -101,6 +134,8 @@ describe('a parameter mapped from one field of the item', () => {
 				}
 			}
 			expect(result.items[0].json.number).toEqual({ door: 3, n8n: 3 });
+			// A resource locator gives the value its mode extracts, as n8n's extractValue does.
+			expect(result.items[0].json.chat).toEqual({ door: '42', n8n: '42' });
 			expect(result.items[1].json.indexed).toEqual({ door: undefined, n8n: undefined });
 		},
 	);
